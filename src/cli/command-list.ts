@@ -1,0 +1,4 @@
+import type { CliCommand } from "./command.js";
+
+/** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
+export const commands: readonly CliCommand[] = [];

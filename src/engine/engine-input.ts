@@ -1,0 +1,18 @@
+import type { OperationResult } from "./operation.js";
+
+/** Everything that can happen to a repository, as the runtime reports it to `step`. */
+export type EngineInput =
+  | { type: "started" }
+  /** The watcher saw something. Only a trigger: status decides what is really local. */
+  | { type: "changesObserved"; paths: readonly string[] }
+  /** The watcher lost track (overflow, watch limit): look at the whole tree. */
+  | { type: "rescanNeeded"; reason: string }
+  | { type: "timerFired"; timer: string }
+  | { type: "operationFinished"; result: OperationResult }
+  | { type: "announcementReceived"; channel: string; fromHost: string; head?: string }
+  | { type: "syncRequested" }
+  | { type: "commitRequested"; message?: string }
+  | { type: "pauseRequested" }
+  | { type: "resumeRequested"; allowDeletions: boolean }
+  /** Finish the operation in flight, run nothing new, then emit `stopped`. */
+  | { type: "shutdownRequested" };

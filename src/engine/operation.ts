@@ -1,0 +1,66 @@
+import type { StatusEntry } from "./status-entry.js";
+
+/**
+ * What the engine asks the runtime to do with the DVCS. Each operation runs one at a time per
+ * repository and starts with the health check (root exists, is a directory, still holds its
+ * metadata directory), so a vanished or unmounted root never looks like "everything deleted".
+ */
+export type OperationRequest =
+  /** Ask the DVCS what is local. `paths` scopes the status when that is cheaper. */
+  | { kind: "status"; paths?: readonly string[] }
+  /** Record exactly these entries (as status reported them) in one commit. */
+  | { kind: "commit"; entries: readonly StatusEntry[]; message: string }
+  | { kind: "push" }
+  /**
+   * Bring remote changes in. Before merging, the operation commits whatever is local with
+   * `commitMessage` so no local edit can be overwritten; conflicts are resolved by keeping both
+   * sides (the remote at the path, the local beside it under `conflictCopyName`).
+   */
+  | { kind: "pull"; commitMessage: string; host: string; nowMs: number };
+
+export type OperationKind = OperationRequest["kind"];
+
+export type HealthProblem = "missing" | "not-a-directory" | "marker-missing";
+
+export interface ConflictCopy {
+  /** The path that conflicted; it now holds the remote version. */
+  path: string;
+  /** Where the local version was kept. Undefined when the local side was a deletion. */
+  copyPath?: string;
+  kind: "both-modified" | "both-added" | "deleted-locally" | "deleted-remotely";
+}
+
+export interface FailedCommand {
+  argv: readonly string[];
+  exitCode: number | undefined;
+  stderrTail: string;
+}
+
+export type OperationResult =
+  | {
+      kind: "status";
+      outcome: "ok";
+      entries: StatusEntry[];
+      /** Tracked files before these changes; only filled when deletions could trip the guard. */
+      trackedCount?: number;
+    }
+  | { kind: "commit"; outcome: "committed"; head: string; entries: StatusEntry[] }
+  | { kind: "commit"; outcome: "nothing-to-commit" }
+  | { kind: "push"; outcome: "pushed" | "up-to-date"; head: string }
+  /** Someone pushed first: pull, then push again. */
+  | { kind: "push"; outcome: "rejected" }
+  | {
+      kind: "pull";
+      outcome: "up-to-date" | "updated";
+      head: string;
+      changedPaths: string[];
+      conflicts: ConflictCopy[];
+      /** Whether the pull made local commits (pre-pull commit or merge) that need a push. */
+      needsPush: boolean;
+    }
+  /** The remote cannot be reached (network, host down, auth prompt refused). */
+  | { kind: OperationKind; outcome: "offline"; reason: string }
+  /** The root failed the health check; nothing was run. */
+  | { kind: OperationKind; outcome: "unhealthy"; problem: HealthProblem; detail: string }
+  /** Anything else went wrong; the repository is left as it was before the operation. */
+  | { kind: OperationKind; outcome: "failed"; message: string; command?: FailedCommand };

@@ -1,0 +1,86 @@
+/**
+ * The only place the real time enters autosync. The engine never reads time itself: the
+ * runtime passes `now` into every step and turns `startTimer` effects into timers here,
+ * so tests swap in `FakeClock` and drive quiet periods in milliseconds.
+ */
+export interface TimerHandle {
+  readonly id: number;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export const systemClock: Clock = (() => {
+  const live = new Map<number, NodeJS.Timeout>();
+  let next = 1;
+  return {
+    now: () => Date.now(),
+    setTimeout(callback, delayMs) {
+      const id = next++;
+      const timer = setTimeout(
+        () => {
+          live.delete(id);
+          callback();
+        },
+        Math.max(0, delayMs),
+      );
+      live.set(id, timer);
+      return { id };
+    },
+    clearTimeout(handle) {
+      const timer = live.get(handle.id);
+      if (timer) clearTimeout(timer);
+      live.delete(handle.id);
+    },
+  };
+})();
+
+/** A clock that only moves when told to; timers fire in due order during `advance`. */
+export class FakeClock implements Clock {
+  private current: number;
+  private nextId = 1;
+  private readonly pending = new Map<number, { due: number; callback: () => void }>();
+
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimeout(callback: () => void, delayMs: number): TimerHandle {
+    const id = this.nextId++;
+    this.pending.set(id, { due: this.current + Math.max(0, delayMs), callback });
+    return { id };
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    this.pending.delete(handle.id);
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
+  advance(ms: number): void {
+    const target = this.current + ms;
+    for (;;) {
+      let earliest: [number, { due: number; callback: () => void }] | undefined;
+      for (const entry of this.pending) {
+        if (entry[1].due <= target && (!earliest || entry[1].due < earliest[1].due)) {
+          earliest = entry;
+        }
+      }
+      if (!earliest) break;
+      this.pending.delete(earliest[0]);
+      this.current = earliest[1].due;
+      earliest[1].callback();
+    }
+    this.current = target;
+  }
+
+  get pendingTimers(): number {
+    return this.pending.size;
+  }
+}
