@@ -1,0 +1,32 @@
+import type { ConflictCopy } from "./operation.js";
+import type { RepoStateName } from "./repo-state.js";
+
+/**
+ * What one repository looks like right now, derived from the engine state: the terminal UI,
+ * `autosync status` and the control socket all print this, so they never disagree.
+ */
+export interface RepoSnapshot {
+  repo: string;
+  path: string;
+  state: RepoStateName;
+  /** When the current state was entered (ms since epoch). */
+  stateSince: number;
+  /** The operation running now, if any. */
+  running?: "status" | "commit" | "push" | "pull";
+  pendingCount: number;
+  /** The first few pending paths (never the whole list: 20,000 pending files must stay cheap). */
+  pendingSample: string[];
+  /** Due times (ms since epoch) of the next commit and push, for countdowns. */
+  nextCommitAt?: number;
+  nextPushAt?: number;
+  nextPullAt?: number;
+  lastCommit?: { head: string; at: number; files: number };
+  lastPush?: { head: string; at: number };
+  lastPull?: { head: string; at: number; changedPaths: number };
+  lastConflict?: { at: number; conflicts: ConflictCopy[] };
+  /** Why the repository is paused or in error, and how to go on. */
+  problem?: { message: string; hint?: string };
+  /** Offline: when the next retry is due. */
+  retryAt?: number;
+  remoteUrl?: string;
+}
