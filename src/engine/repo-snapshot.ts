@@ -26,6 +26,11 @@ export interface RepoSnapshot {
   lastConflict?: { at: number; conflicts: ConflictCopy[] };
   /** Why the repository is paused or in error, and how to go on. */
   problem?: { message: string; hint?: string };
+  /**
+   * Why a paused repository is paused (EngineState.paused.reason): "deletions" means the deletion
+   * guard stopped it, so resuming needs `allowDeletions` to commit those deletions.
+   */
+  pausedBy?: "user" | "deletions";
   /** Offline: when the next retry is due. */
   retryAt?: number;
   remoteUrl?: string;
