@@ -131,7 +131,11 @@ describe("ignore filter", () => {
     await mkdir(join(home, ".config", "git"), { recursive: true });
     await writeFile(join(home, ".config", "git", "ignore"), "*.default-global\n");
     await writeFile(join(home, "empty-gitconfig"), "");
-    const env = { ...process.env, HOME: home, GIT_CONFIG_GLOBAL: join(home, "empty-gitconfig") };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: home,
+      GIT_CONFIG_GLOBAL: join(home, "empty-gitconfig"),
+    };
     delete env.XDG_CONFIG_HOME;
     const filter = await createIgnoreFilter({
       root,
