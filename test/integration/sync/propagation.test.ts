@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { mkdir, rename, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import {
+  SyncFixture,
+  diffDigests,
+  remoteDigest,
+  treeDigest,
+  waitForAbsent,
+  waitForContent,
+  waitForConvergence,
+  waitForRemote,
+  writeFileIn,
+} from "../../support/sync-fixture.js";
+
+const fiftyFiles = Object.fromEntries(
+  Array.from({ length: 50 }, (_, i) => [`projects/alpha/file-${i}.txt`, `alpha ${i}\n`]),
+);
+
+describe("propagation between two machines (git, real binary)", () => {
+  test("one edit in copy A reaches the remote and copy B", async (t) => {
+    const fixture = await SyncFixture.create(t);
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    await fixture.startAll();
+
+    await writeFileIn(a.path, "notes/today.md", "first thought\n");
+    await waitForContent(fixture, b, "notes/today.md", "first thought\n");
+    assert.equal(await fixture.remoteFile("notes/today.md"), "first thought\n");
+
+    await writeFileIn(a.path, "README.md", "# synced\nedited in A\n");
+    await waitForContent(fixture, b, "README.md", "# synced\nedited in A\n");
+    const tree = await waitForConvergence(fixture);
+    assert.equal(diffDigests(tree, remoteDigest(await fixture.remoteTree()), ["A", "remote"]), "");
+
+    const committed = fixture.processes[0]!.eventsOf("committed");
+    assert.ok(committed.length >= 1, "A reports a committed event");
+    assert.ok(
+      committed.some((event) => event.message.includes(a.host)),
+      `a commit message names the host ${a.host}: ${JSON.stringify(committed.map((e) => e.message))}`,
+    );
+  });
+
+  test("a deletion in copy A removes the file from the remote and copy B", async (t) => {
+    const fixture = await SyncFixture.create(t, { seed: { "old/obsolete.txt": "bye\n" } });
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    await fixture.startAll();
+
+    await unlink(join(a.path, "old/obsolete.txt"));
+    await waitForAbsent(fixture, b, "old/obsolete.txt");
+    await waitForRemote(
+      fixture,
+      "the remote to lose the file",
+      (tree) => !tree.has("old/obsolete.txt"),
+    );
+    assert.equal(await fixture.remoteFile("README.md"), "# synced\n", "nothing else was deleted");
+  });
+
+  test("renaming a directory of 50 files moves all of them on the remote and in copy B", async (t) => {
+    const fixture = await SyncFixture.create(t, { seed: fiftyFiles });
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    await fixture.startAll();
+
+    await rename(join(a.path, "projects/alpha"), join(a.path, "projects/omega"));
+    await waitForRemote(
+      fixture,
+      "the remote to hold projects/omega/* and no projects/alpha/*",
+      (tree) =>
+        [...tree.keys()].filter((path) => path.startsWith("projects/omega/")).length === 50 &&
+        ![...tree.keys()].some((path) => path.startsWith("projects/alpha/")),
+    );
+    await waitForAbsent(fixture, b, "projects/alpha");
+    await waitForContent(fixture, b, "projects/omega/file-49.txt", "alpha 49\n");
+    const tree = await waitForConvergence(fixture);
+    assert.equal(diffDigests(tree, remoteDigest(await fixture.remoteTree()), ["A", "remote"]), "");
+  });
+
+  test("a file moved between directories arrives at its new place and leaves the old one", async (t) => {
+    const fixture = await SyncFixture.create(t, { seed: { "inbox/letter.txt": "dear B\n" } });
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    await fixture.startAll();
+
+    await mkdir(join(a.path, "archive/2026"), { recursive: true });
+    await rename(join(a.path, "inbox/letter.txt"), join(a.path, "archive/2026/letter.txt"));
+    await waitForContent(fixture, b, "archive/2026/letter.txt", "dear B\n");
+    await waitForAbsent(fixture, b, "inbox/letter.txt");
+    const tree = await waitForConvergence(fixture);
+    assert.equal(diffDigests(tree, remoteDigest(await fixture.remoteTree()), ["A", "remote"]), "");
+  });
+
+  test("file names with spaces, newlines, quotes, leading dashes, glob and pathspec characters and unicode propagate", async (t) => {
+    // Tracked names a pathspec glob or magic would also match: they must survive.
+    const fixture = await SyncFixture.create(t, {
+      seed: { "my-stars.txt": "keep\n", "b.txt": "keep\n", "colon.txt": "keep\n" },
+    });
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    await fixture.startAll();
+
+    const names = [
+      "with space.txt",
+      "new\nline.txt",
+      `quote"double'single.txt`,
+      "-rf",
+      "--help.md",
+      "-dash dir/-n",
+      "ünïcödé 日本語.txt",
+      "emoji 🎉.md",
+      "*star?.txt",
+      "[brackets].txt",
+      ":colon.txt",
+      "back\\slash.txt",
+      "tab\there.txt",
+      "$HOME `id` $(id).txt",
+    ];
+    for (const [i, name] of names.entries()) await writeFileIn(a.path, name, `content ${i}\n`);
+
+    await waitForRemote(
+      fixture,
+      "every odd name on the remote",
+      (tree) => names.every((name) => tree.has(name)),
+      40_000,
+    );
+    for (const [i, name] of names.entries()) {
+      await waitForContent(fixture, b, name, `content ${i}\n`);
+      assert.equal(await fixture.remoteFile(name), `content ${i}\n`, `remote content of ${name}`);
+    }
+    const tree = await waitForConvergence(fixture);
+    assert.equal(diffDigests(tree, remoteDigest(await fixture.remoteTree()), ["A", "remote"]), "");
+    assert.ok(!tree.has("id"), "no command ran from a file name");
+
+    // Deleting them must be as safe as adding them: a glob name must not take others with it.
+    await unlink(join(a.path, "*star?.txt"));
+    await unlink(join(a.path, "-rf"));
+    await waitForAbsent(fixture, b, "*star?.txt");
+    await waitForAbsent(fixture, b, "-rf");
+    const after = await waitForConvergence(fixture);
+    assert.equal(after.size, tree.size - 2, "exactly the two deleted names are gone");
+    for (const kept of ["my-stars.txt", "b.txt", "colon.txt"]) {
+      assert.equal(after.get(kept), tree.get(kept), `${kept} survived`);
+    }
+    assert.equal(diffDigests(after, await treeDigest(a.path), ["converged", "A"]), "");
+  });
+});
