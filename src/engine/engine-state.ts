@@ -1,0 +1,138 @@
+import type { EngineConfig } from "./engine-config.js";
+import type { ConflictCopy, HealthProblem, OperationKind } from "./operation.js";
+import type { PipelineAction, Trigger } from "./pipeline.js";
+import type { RepoStateName } from "./repo-state.js";
+import type { StatusEntry } from "./status-entry.js";
+
+/**
+ * Everything one repository's engine knows, as one plain value: no class, no function, no
+ * reference to the outside world. `step` returns a new one; the old one is never mutated, so a
+ * test can keep and compare states and the UI can print any of them.
+ */
+export interface EngineState {
+  config: EngineConfig;
+  /** The state shown to the user; derived from the fields below after every step. */
+  name: RepoStateName;
+  /** When `name` was entered (ms since epoch). */
+  since: number;
+  pending: PendingChanges;
+  /** One entry per pipeline rule (same index): the running quiet period, or null. */
+  quiet: readonly (QuietPeriod | null)[];
+  /** Actions waiting for the repository: DVCS operations run one at a time, in this order. */
+  queue: readonly QueuedAction[];
+  inFlight?: InFlight;
+  /** Rejected pushes in a row; reset by a successful push and when the engine gives up. */
+  rejectedPushes: number;
+  offline?: OfflineState;
+  /** Seeded PRNG state (mulberry32) for backoff jitter: repeatable per seed. */
+  rng: number;
+  paused?: PausedState;
+  unhealthy?: UnhealthyState;
+  /** Set by `resume --allow-deletions`: the next commit passes the deletion guard once. */
+  allowDeletionsOnce: boolean;
+  /** Large files already warned about: path → size in bytes (a new size warns again). */
+  warnedLargeFiles: Readonly<Record<string, number>>;
+  /** Commits were made that no push has confirmed yet. */
+  unpushed: boolean;
+  /** A pull resolved conflicts; shown until the next successful push. */
+  conflictShown: boolean;
+  /** Due time of the recurring interval pull, when it runs. */
+  intervalAt?: number;
+  lastCommit?: { head: string; at: number; files: number };
+  lastPush?: { head: string; at: number };
+  lastPull?: { head: string; at: number; changedPaths: number };
+  lastConflict?: { at: number; conflicts: ConflictCopy[] };
+  /** The last failed operation, cleared by the next operation that succeeds. */
+  lastFailure?: { at: number; operation: OperationKind; message: string; hint?: string };
+  started: boolean;
+  shuttingDown: boolean;
+  stopped: boolean;
+}
+
+/**
+ * Paths the watcher reported since the last status took them. Only a hint for scoping the
+ * status: what is committed comes from the status itself. At most `cap` distinct paths are
+ * listed (20,000 pending paths would make every step copy 20,000 strings); beyond that the next
+ * status covers the whole tree anyway.
+ */
+export interface PendingChanges {
+  paths: readonly string[];
+  /** Notifications beyond the listed paths (may count one path twice). */
+  unlisted: number;
+  /** Ask for a whole-tree status (watcher overflow, rescan, too many paths, a blocked commit). */
+  wholeTree: boolean;
+}
+
+export interface QuietPeriod {
+  /** First trigger of this period: `maxWaitMs` counts from here. */
+  firstAt: number;
+  dueAt: number;
+  /** The trigger the actions run for: any trigger other than `change` wins (whole-tree commit). */
+  origin: Trigger;
+}
+
+/** Where a queued action came from: a pipeline trigger or one of the engine's own safety rules. */
+export type ActionOrigin =
+  | Trigger
+  /** The commit that must come before a pull so no local edit meets a merge uncommitted. */
+  | "before-pull"
+  /** The pull and push again after a rejected push. */
+  | "rejected-push"
+  /** A pull that merged or resolved conflicts made commits that must reach the remote. */
+  | "after-pull"
+  /** The offline retry timer. */
+  | "retry";
+
+export interface QueuedAction {
+  action: PipelineAction;
+  origin: ActionOrigin;
+  /** commit only: look at the pending paths, or at the whole tree. */
+  scope?: "pending" | "whole-tree";
+  /** commit only: the user's message (`autosync commit -m`). */
+  message?: string;
+}
+
+export type InFlight =
+  | {
+      op: "status";
+      purpose: "commit";
+      startedAt: number;
+      /** Paths taken from `pending` for this status; returned to it if the commit does not happen. */
+      taken: PendingChanges;
+      message?: string;
+    }
+  /** A health probe while the root is unhealthy: any operation checks the root first. */
+  | { op: "status"; purpose: "probe"; startedAt: number }
+  | {
+      op: "commit";
+      startedAt: number;
+      entries: readonly StatusEntry[];
+      message: string;
+      taken: PendingChanges;
+    }
+  | { op: "push"; startedAt: number; origin: ActionOrigin }
+  | { op: "pull"; startedAt: number; origin: ActionOrigin };
+
+export interface OfflineState {
+  since: number;
+  reason: string;
+  /** Offline results in a row: the backoff exponent. */
+  attempt: number;
+  retryAt: number;
+  /** What the retry timer runs. */
+  retryPush: boolean;
+  retryPull: boolean;
+}
+
+export interface PausedState {
+  reason: "user" | "deletions";
+  message: string;
+  hint?: string;
+}
+
+export interface UnhealthyState {
+  problem: HealthProblem;
+  detail: string;
+  since: number;
+  recheckAt: number;
+}

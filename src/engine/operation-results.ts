@@ -1,0 +1,268 @@
+import { engineMessages } from "../messages/engine-messages.js";
+import { startOperation } from "./action-queue.js";
+import { buildCommitMessage, countActions } from "./commit-message.js";
+import { checkDeletions } from "./deletion-guard.js";
+import type { InFlight } from "./engine-state.js";
+import { applyLargeFileRule } from "./large-files.js";
+import { goOffline, leaveOffline } from "./offline.js";
+import type { OperationResult } from "./operation.js";
+import { mergePending } from "./pending-changes.js";
+import { enterPause } from "./pause.js";
+import { enqueue, fireTrigger } from "./rules.js";
+import type { StepContext } from "./step-context.js";
+import { RECHECK_TIMER, cancelTimer, publish, startTimer } from "./step-context.js";
+import { goUnhealthy, recheckDelayMs } from "./unhealthy.js";
+import type { StatusEntry } from "./status-entry.js";
+
+/** Decides what an operation's result means: the heart of the sync rules. */
+export function operationFinished(ctx: StepContext, result: OperationResult): void {
+  const { s } = ctx;
+  const inFlight = s.inFlight;
+  if (!inFlight || inFlight.op !== result.kind) {
+    publish(ctx, {
+      type: "warning",
+      repo: s.config.repo,
+      message: `ignored a ${result.kind} result that no running operation expected`,
+    });
+    return;
+  }
+  s.inFlight = undefined;
+  publish(ctx, {
+    type: "operationFinished",
+    repo: s.config.repo,
+    operation: result.kind,
+    outcome: result.outcome,
+    durationMs: ctx.now - inFlight.startedAt,
+    ...("message" in result
+      ? { message: result.message }
+      : "reason" in result
+        ? { message: result.reason }
+        : "detail" in result
+          ? { message: result.detail }
+          : {}),
+  });
+
+  if (inFlight.op === "status" && inFlight.purpose === "probe") {
+    probeFinished(ctx, result);
+    return;
+  }
+  if (result.outcome === "unhealthy") {
+    returnTaken(ctx, inFlight);
+    goUnhealthy(ctx, result.problem, result.detail);
+    return;
+  }
+  if (result.outcome === "failed") {
+    returnTaken(ctx, inFlight);
+    const hint = result.command?.stderrTail?.trim();
+    const message = engineMessages.operationFailed(result.kind, result.message);
+    s.lastFailure = {
+      at: ctx.now,
+      operation: result.kind,
+      message,
+      ...(hint ? { hint } : {}),
+    };
+    publish(ctx, {
+      type: "error",
+      repo: s.config.repo,
+      message,
+      hint: engineMessages.operationFailedHint(hint),
+    });
+    return;
+  }
+  if (result.outcome === "offline") {
+    returnTaken(ctx, inFlight);
+    if (result.kind === "push" || result.kind === "pull")
+      goOffline(ctx, result.kind, result.reason);
+    else {
+      s.lastFailure = { at: ctx.now, operation: result.kind, message: result.reason };
+      publish(ctx, { type: "error", repo: s.config.repo, message: result.reason });
+    }
+    return;
+  }
+  s.lastFailure = undefined;
+
+  switch (result.kind) {
+    case "status":
+      if (inFlight.op === "status" && inFlight.purpose === "commit") {
+        statusForCommit(ctx, inFlight, result.entries, result.trackedCount);
+      }
+      return;
+    case "commit":
+      if (result.outcome === "committed") {
+        const message = inFlight.op === "commit" ? inFlight.message : "";
+        s.lastCommit = { head: result.head, at: ctx.now, files: result.entries.length };
+        s.unpushed = true;
+        publish(ctx, {
+          type: "committed",
+          repo: s.config.repo,
+          head: result.head,
+          message,
+          counts: countActions(result.entries),
+          files: result.entries.length,
+        });
+        fireTrigger(ctx, "committed");
+      }
+      return;
+    case "push":
+      if (result.outcome === "rejected") {
+        pushRejected(ctx);
+        return;
+      }
+      s.unpushed = false;
+      s.rejectedPushes = 0;
+      s.conflictShown = false;
+      leaveOffline(ctx, "push");
+      if (result.outcome === "pushed") {
+        s.lastPush = { head: result.head, at: ctx.now };
+        publish(ctx, { type: "pushed", repo: s.config.repo, head: result.head });
+        fireTrigger(ctx, "pushed");
+      }
+      return;
+    case "pull":
+      s.lastPull = { head: result.head, at: ctx.now, changedPaths: result.changedPaths.length };
+      leaveOffline(ctx, "pull");
+      if (result.needsPush || result.conflicts.length > 0) {
+        // A merge or a conflict resolution exists only here until it is pushed: push at once,
+        // not after pushDelay, so the other machines converge on it before they edit further.
+        s.unpushed = true;
+        enqueue(ctx, { action: { type: "push" }, origin: "after-pull" }, true);
+      }
+      if (result.outcome === "updated") {
+        publish(ctx, {
+          type: "pulled",
+          repo: s.config.repo,
+          head: result.head,
+          changedPaths: result.changedPaths.length,
+        });
+      }
+      if (result.conflicts.length > 0) {
+        s.lastConflict = { at: ctx.now, conflicts: result.conflicts };
+        s.conflictShown = true;
+        publish(ctx, { type: "conflict", repo: s.config.repo, conflicts: result.conflicts });
+      }
+      // Paths the pull wrote are in `changedPaths` and in the watcher's events, but they are
+      // committed already: only the next status decides what is local, never these lists.
+      if (result.outcome === "updated") fireTrigger(ctx, "pulled");
+      if (result.conflicts.length > 0) fireTrigger(ctx, "conflict");
+      return;
+  }
+}
+
+/** Paths a status took go back to pending when the commit they were for did not happen. */
+function returnTaken(ctx: StepContext, inFlight: InFlight): void {
+  if ("taken" in inFlight) {
+    ctx.s.pending = mergePending(ctx.s.pending, inFlight.taken, ctx.s.config.scopedStatusMaxPaths);
+  }
+}
+
+function statusForCommit(
+  ctx: StepContext,
+  inFlight: Extract<InFlight, { op: "status"; purpose: "commit" }>,
+  entries: readonly StatusEntry[],
+  trackedCount: number | undefined,
+): void {
+  const { s } = ctx;
+  if (s.shuttingDown || s.paused) {
+    // No new operation after shutdown or pause: these are committed at the next start/resume.
+    returnTaken(ctx, inFlight);
+    return;
+  }
+  if (entries.length === 0) return;
+
+  const large = applyLargeFileRule(entries, s.config.largeFiles, s.warnedLargeFiles);
+  if (large.newlyWarned.length > 0) {
+    const warned = { ...s.warnedLargeFiles };
+    for (const file of large.newlyWarned) {
+      warned[file.path] = file.sizeBytes;
+      publish(ctx, {
+        type: "warning",
+        repo: s.config.repo,
+        message: engineMessages.largeFile(
+          file.path,
+          file.sizeBytes,
+          s.config.largeFiles.maxBytes,
+          s.config.largeFiles.action,
+        ),
+        hint: engineMessages.largeFileHint(s.config.largeFiles.action),
+      });
+    }
+    s.warnedLargeFiles = warned;
+  }
+
+  const allowDeletions = s.allowDeletionsOnce;
+  s.allowDeletionsOnce = false;
+  const verdict = checkDeletions(entries, trackedCount, s.config.deletionGuard);
+  if (!verdict.ok && !allowDeletions) {
+    const message = engineMessages.deletionGuard(
+      verdict.deleted,
+      verdict.tracked,
+      verdict.everyFile,
+    );
+    const hint = engineMessages.deletionGuardHint(s.config.repo);
+    enterPause(ctx, { reason: "deletions", message, hint });
+    // After the user decides, a whole-tree status looks at what is there by then.
+    s.pending = {
+      ...mergePending(s.pending, inFlight.taken, s.config.scopedStatusMaxPaths),
+      wholeTree: true,
+    };
+    publish(ctx, { type: "error", repo: s.config.repo, message, hint });
+    const notice = engineMessages.notice("error", s.config.repo, { message });
+    ctx.effects.push({ type: "notify", kind: "error", ...notice });
+    return;
+  }
+
+  if (large.entries.length === 0) return;
+  const message = buildCommitMessage(s.config.host, large.entries, inFlight.message);
+  s.inFlight = {
+    op: "commit",
+    startedAt: ctx.now,
+    entries: large.entries,
+    message,
+    taken: inFlight.taken,
+  };
+  startOperation(ctx, { kind: "commit", entries: large.entries, message });
+}
+
+function pushRejected(ctx: StepContext): void {
+  const { s } = ctx;
+  s.rejectedPushes += 1;
+  leaveOffline(ctx, "push");
+  if (s.rejectedPushes >= s.config.retry.maxRejectedPushes) {
+    const attempts = s.rejectedPushes;
+    s.rejectedPushes = 0;
+    publish(ctx, {
+      type: "error",
+      repo: s.config.repo,
+      message: engineMessages.pushGaveUp(attempts),
+      hint: engineMessages.pushGaveUpHint(),
+    });
+    return;
+  }
+  // Someone pushed first: bring their commits in, then push again; the push goes second.
+  enqueue(ctx, { action: { type: "push" }, origin: "rejected-push" }, true);
+  enqueue(ctx, { action: { type: "pull" }, origin: "rejected-push" }, true);
+}
+
+function probeFinished(ctx: StepContext, result: OperationResult): void {
+  const { s } = ctx;
+  if (result.outcome === "unhealthy") {
+    goUnhealthy(ctx, result.problem, result.detail);
+    return;
+  }
+  if (result.outcome !== "ok") {
+    // Not proven healthy yet: stay halted and look again later.
+    const unhealthy = s.unhealthy;
+    if (unhealthy) {
+      const delay = recheckDelayMs(ctx);
+      s.unhealthy = { ...unhealthy, recheckAt: ctx.now + delay };
+      startTimer(ctx, RECHECK_TIMER, delay);
+    }
+    return;
+  }
+  s.unhealthy = undefined;
+  cancelTimer(ctx, RECHECK_TIMER);
+  publish(ctx, { type: "info", repo: s.config.repo, message: engineMessages.recovered() });
+  // Back like after a restart: commit what is there (through the guards), pull, push.
+  s.pending = { ...s.pending, wholeTree: true };
+  fireTrigger(ctx, "startup");
+}

@@ -1,0 +1,134 @@
+import type { ActionOrigin, QueuedAction } from "./engine-state.js";
+import type { PipelineAction, Trigger } from "./pipeline.js";
+import { quietPeriodEnded, restartQuietPeriod } from "./quiet-period.js";
+import { mayWaitForRetry } from "./offline.js";
+import { startProbe } from "./unhealthy.js";
+import type { StepContext } from "./step-context.js";
+import { cancelTimer, ruleTimer, startTimer } from "./step-context.js";
+
+/**
+ * The generic pipeline interpreter: a trigger starts (or restarts) the quiet period of every
+ * rule that listens to it; when a period ends, or at once for rules without one, the rule's
+ * actions join the queue. The queue (action-queue.ts) runs them one operation at a time.
+ */
+export function fireTrigger(ctx: StepContext, trigger: Trigger): void {
+  const { s } = ctx;
+  if (s.stopped || s.shuttingDown || s.paused) return;
+  if (s.unhealthy) {
+    // Every operation starts with the health check, so a cheap status is the way to look again.
+    startProbe(ctx);
+    return;
+  }
+  s.config.pipeline.forEach((rule, index) => {
+    if (!rule.on.includes(trigger)) return;
+    if (!rule.quietMs || rule.quietMs <= 0) {
+      enqueueActions(ctx, rule.actions, trigger);
+      return;
+    }
+    const period = restartQuietPeriod(
+      s.quiet[index],
+      ctx.now,
+      rule.quietMs,
+      rule.maxWaitMs,
+      trigger,
+    );
+    const quiet = [...s.quiet];
+    quiet[index] = period;
+    s.quiet = quiet;
+    startTimer(ctx, ruleTimer(index), period.dueAt - ctx.now);
+  });
+}
+
+export function ruleTimerFired(ctx: StepContext, index: number): void {
+  const { s } = ctx;
+  const rule = s.config.pipeline[index];
+  const period = s.quiet[index];
+  if (!rule || !period || !quietPeriodEnded(period, ctx.now)) return;
+  const quiet = [...s.quiet];
+  quiet[index] = null;
+  s.quiet = quiet;
+  if (s.stopped || s.shuttingDown || s.paused || s.unhealthy) return;
+  enqueueActions(ctx, rule.actions, period.origin);
+}
+
+export function enqueueActions(
+  ctx: StepContext,
+  actions: readonly PipelineAction[],
+  origin: ActionOrigin,
+): void {
+  for (const action of actions) {
+    const item: QueuedAction =
+      action.type === "commit"
+        ? { action, origin, scope: origin === "change" ? "pending" : "whole-tree" }
+        : { action, origin };
+    enqueue(ctx, item);
+  }
+}
+
+const isOperation = (action: PipelineAction): boolean =>
+  action.type === "commit" || action.type === "push" || action.type === "pull";
+
+/**
+ * Adds an action unless the same operation already waits: an announcement storm is one pull, a
+ * burst of commits one push. A waiting commit takes over the wider scope and the user's message;
+ * a waiting push or pull takes over an origin that may not wait for the offline retry.
+ * `atFront` moves the operation before everything else (a rejected push pulls first).
+ */
+export function enqueue(ctx: StepContext, item: QueuedAction, atFront = false): void {
+  const { s } = ctx;
+  const index = isOperation(item.action)
+    ? s.queue.findIndex((queued) => queued.action.type === item.action.type)
+    : -1;
+  const existing = index >= 0 ? s.queue[index] : undefined;
+  if (!existing) {
+    s.queue = atFront ? [item, ...s.queue] : [...s.queue, item];
+    return;
+  }
+  const combined = combine(existing, item);
+  if (atFront) {
+    s.queue = [combined, ...s.queue.filter((_, i) => i !== index)];
+  } else {
+    const queue = [...s.queue];
+    queue[index] = combined;
+    s.queue = queue;
+  }
+}
+
+function combine(existing: QueuedAction, item: QueuedAction): QueuedAction {
+  if (item.action.type === "commit") {
+    return {
+      ...existing,
+      scope:
+        existing.scope === "whole-tree" || item.scope === "whole-tree" ? "whole-tree" : "pending",
+      ...(item.message !== undefined ? { message: item.message } : {}),
+    };
+  }
+  return mayWaitForRetry(existing.origin) && !mayWaitForRetry(item.origin) ? item : existing;
+}
+
+/** Ends every running quiet period (pause, shutdown, an unhealthy root). */
+export function cancelQuietPeriods(ctx: StepContext): void {
+  const { s } = ctx;
+  if (s.quiet.every((period) => period === null)) return;
+  s.quiet.forEach((period, index) => {
+    if (period) cancelTimer(ctx, ruleTimer(index));
+  });
+  s.quiet = s.quiet.map(() => null);
+}
+
+/**
+ * A status that took every pending path makes the running "commit after changes" period moot:
+ * ending it keeps the countdown in the UI honest. Changes after this start a new period.
+ */
+export function cancelChangeCommitPeriods(ctx: StepContext): void {
+  const { s } = ctx;
+  s.config.pipeline.forEach((rule, index) => {
+    if (!s.quiet[index]) return;
+    if (!rule.on.every((trigger) => trigger === "change")) return;
+    if (!rule.actions.every((action) => action.type === "commit")) return;
+    cancelTimer(ctx, ruleTimer(index));
+    const quiet = [...s.quiet];
+    quiet[index] = null;
+    s.quiet = quiet;
+  });
+}

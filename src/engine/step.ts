@@ -1,0 +1,165 @@
+import { drain } from "./action-queue.js";
+import type { Effect } from "./effect.js";
+import type { EngineInput } from "./engine-input.js";
+import type { EngineState } from "./engine-state.js";
+import { retryTimerFired } from "./offline.js";
+import { operationFinished } from "./operation-results.js";
+import { pauseRequested, resumeRequested, startIntervalTimer } from "./pause.js";
+import { SAMPLE_SIZE, addPending, hasPending } from "./pending-changes.js";
+import type { RepoStateName } from "./repo-state.js";
+import { cancelQuietPeriods, enqueue, fireTrigger, ruleTimerFired } from "./rules.js";
+import type { StepContext } from "./step-context.js";
+import {
+  INTERVAL_TIMER,
+  RECHECK_TIMER,
+  RETRY_TIMER,
+  cancelTimer,
+  parseRuleTimer,
+  publish,
+} from "./step-context.js";
+import { recheckTimerFired } from "./unhealthy.js";
+
+export interface StepResult {
+  state: EngineState;
+  /** In order: the runtime publishes, starts timers and operations as listed. */
+  effects: Effect[];
+}
+
+/**
+ * The whole engine: the next state and the effects to run, from the current state, one input
+ * and the time. Pure: it reads no clock, touches no file, starts nothing; the runtime does what
+ * the effects say and feeds the outcome back as the next input.
+ */
+export function step(state: EngineState, input: EngineInput, nowMs: number): StepResult {
+  if (state.stopped) return { state, effects: [] };
+  const ctx: StepContext = { s: { ...state }, effects: [], now: nowMs };
+  const { s } = ctx;
+
+  switch (input.type) {
+    case "started":
+      if (s.started) break;
+      s.started = true;
+      startIntervalTimer(ctx);
+      fireTrigger(ctx, "startup");
+      break;
+    case "changesObserved":
+      if (input.paths.length === 0) break;
+      s.pending = addPending(s.pending, input.paths, s.config.scopedStatusMaxPaths);
+      publish(ctx, {
+        type: "changesDetected",
+        repo: s.config.repo,
+        count: input.paths.length,
+        sample: input.paths.slice(0, SAMPLE_SIZE),
+      });
+      fireTrigger(ctx, "change");
+      break;
+    case "rescanNeeded":
+      s.pending = { ...s.pending, wholeTree: true };
+      publish(ctx, {
+        type: "info",
+        repo: s.config.repo,
+        message: `looking at the whole tree: ${input.reason}`,
+      });
+      fireTrigger(ctx, "change");
+      break;
+    case "timerFired":
+      timerFired(ctx, input.timer);
+      break;
+    case "operationFinished":
+      operationFinished(ctx, input.result);
+      break;
+    case "announcementReceived":
+      fireTrigger(ctx, "announcement");
+      break;
+    case "syncRequested":
+      fireTrigger(ctx, "manual");
+      break;
+    case "commitRequested":
+      if (s.paused || s.unhealthy || s.shuttingDown) break;
+      enqueue(ctx, {
+        action: { type: "commit" },
+        origin: "manual",
+        scope: "whole-tree",
+        ...(input.message?.trim() ? { message: input.message } : {}),
+      });
+      break;
+    case "pauseRequested":
+      pauseRequested(ctx);
+      break;
+    case "resumeRequested":
+      resumeRequested(ctx, input.allowDeletions);
+      break;
+    case "shutdownRequested":
+      shutdown(ctx);
+      break;
+  }
+
+  drain(ctx);
+  if (s.shuttingDown && !s.inFlight && !s.stopped) {
+    s.stopped = true;
+    ctx.effects.push({ type: "stopped" });
+  }
+  publishStateChange(ctx);
+  return { state: s, effects: ctx.effects };
+}
+
+function timerFired(ctx: StepContext, timer: string): void {
+  const { s } = ctx;
+  if (timer === INTERVAL_TIMER) {
+    // A stale or duplicate interval timer must not start a second chain of pulls.
+    if (s.intervalAt === undefined || ctx.now < s.intervalAt) return;
+    startIntervalTimer(ctx);
+    fireTrigger(ctx, "interval");
+    return;
+  }
+  if (timer === RETRY_TIMER) return retryTimerFired(ctx);
+  if (timer === RECHECK_TIMER) return recheckTimerFired(ctx);
+  const rule = parseRuleTimer(timer);
+  if (rule !== undefined) ruleTimerFired(ctx, rule);
+}
+
+function shutdown(ctx: StepContext): void {
+  const { s } = ctx;
+  if (s.shuttingDown) return;
+  s.shuttingDown = true;
+  // Pending changes are not committed now: a commit started during shutdown could be cut off
+  // half-way; the next start commits them first thing.
+  s.queue = [];
+  cancelQuietPeriods(ctx);
+  if (s.intervalAt !== undefined) cancelTimer(ctx, INTERVAL_TIMER);
+  s.intervalAt = undefined;
+  if (s.offline) cancelTimer(ctx, RETRY_TIMER);
+  if (s.unhealthy) cancelTimer(ctx, RECHECK_TIMER);
+}
+
+/** The state the user sees, derived from the facts so it can never disagree with them. */
+export function deriveStateName(s: EngineState): RepoStateName {
+  if (s.paused) return "paused";
+  if (s.unhealthy) return "error";
+  if (s.inFlight) {
+    if (s.inFlight.op === "push") return "pushing";
+    if (s.inFlight.op === "pull") return "pulling";
+    return "committing";
+  }
+  if (s.offline) return "offline";
+  if (s.conflictShown) return "conflict";
+  if (hasPending(s.pending) || s.queue.length > 0 || s.quiet.some((period) => period !== null)) {
+    return "pending";
+  }
+  return "idle";
+}
+
+function publishStateChange(ctx: StepContext): void {
+  const { s } = ctx;
+  const next = deriveStateName(s);
+  if (next === s.name) return;
+  publish(ctx, {
+    type: "stateChanged",
+    repo: s.config.repo,
+    from: s.name,
+    to: next,
+    durationMs: Math.max(0, ctx.now - s.since),
+  });
+  s.name = next;
+  s.since = ctx.now;
+}

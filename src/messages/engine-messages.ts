@@ -1,0 +1,123 @@
+import type { ChangeAction } from "../engine/status-entry.js";
+import type { ConflictCopy, HealthProblem, OperationKind } from "../engine/operation.js";
+import type { NoticeKind } from "../engine/pipeline.js";
+
+/** All text the rule engine shows: commit messages, errors with their hints, notices. */
+
+export const CHANGE_ORDER: readonly ChangeAction[] = ["added", "modified", "renamed", "deleted"];
+
+/** 1950 → "1,950": fixed grouping, so commit messages do not depend on the machine's locale. */
+export function groupThousands(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+export function countsText(counts: Partial<Record<ChangeAction, number>>): string {
+  return CHANGE_ORDER.filter((action) => (counts[action] ?? 0) > 0)
+    .map((action) => `${groupThousands(counts[action] ?? 0)} ${action}`)
+    .join(", ");
+}
+
+export const engineMessages = {
+  commitSubject: (host: string, counts: Partial<Record<ChangeAction, number>>) =>
+    `autosync ${host}: ${countsText(counts) || "no changes"}`,
+  commitMore: (more: number, counts: Partial<Record<ChangeAction, number>>) =>
+    `… and ${groupThousands(more)} more (${countsText(counts)})`,
+  commitByUser: (host: string) => `(committed by autosync on ${host})`,
+  pullCommitMessage: (host: string) => `autosync ${host}: local changes before pull`,
+
+  deletionGuard: (deleted: number, tracked: number | undefined, everyFile: boolean) =>
+    tracked === undefined
+      ? `${groupThousands(deleted)} tracked files would be deleted: not committing and not pulling`
+      : everyFile
+        ? `all ${groupThousands(tracked)} tracked files would be deleted (an unmounted drive or an emptied folder looks like this): not committing and not pulling`
+        : `${groupThousands(deleted)} of ${groupThousands(tracked)} tracked files would be deleted: not committing and not pulling`,
+  deletionGuardHint: (repo: string) =>
+    `check the folder; if the deletions are intended run \`autosync resume --allow-deletions ${repo}\` or resume in the UI (plain \`autosync resume ${repo}\` looks again and stops again)`,
+
+  unhealthy: (problem: HealthProblem, detail: string) => {
+    const seen =
+      problem === "missing"
+        ? "the repository root is missing"
+        : problem === "not-a-directory"
+          ? "the repository root is not a directory"
+          : "the repository metadata directory is missing";
+    return `${seen} (${detail}); will not commit or pull: a missing root looks like every file was deleted`;
+  },
+  unhealthyHint: (recheckMs: number) =>
+    `mount or restore the folder; autosync looks again every ${formatDuration(recheckMs)} and goes on by itself`,
+  recovered: () => "the repository root is back; syncing again",
+
+  pausedByUser: () => "paused by request",
+  pausedByUserHint: (repo: string) => `run \`autosync resume ${repo}\` or resume in the UI`,
+
+  largeFile: (path: string, sizeBytes: number, maxBytes: number, action: "skip" | "commit") =>
+    action === "skip"
+      ? `${path} is ${formatBytes(sizeBytes)} (limit ${formatBytes(maxBytes)}): not committed`
+      : `${path} is ${formatBytes(sizeBytes)} (limit ${formatBytes(maxBytes)}): committed anyway as configured`,
+  largeFileHint: (action: "skip" | "commit") =>
+    action === "skip"
+      ? "raise largeFiles.maxBytes, set largeFiles.action to commit, or add the file to the ignore list"
+      : "set largeFiles.action to skip or ignore the file to keep big files out of the history",
+
+  pushGaveUp: (attempts: number) =>
+    `the push was rejected ${attempts} times in a row (others keep pushing first); trying again at the next change or sync`,
+  pushGaveUpHint: () => "run `autosync sync` to try at once",
+  operationFailed: (operation: OperationKind, message: string) => `${operation} failed: ${message}`,
+  operationFailedHint: (stderrTail: string | undefined) =>
+    stderrTail ? `last output: ${stderrTail}` : "it is tried again at the next change or sync",
+
+  notice: (
+    kind: NoticeKind,
+    repo: string,
+    detail: { head?: string; changedPaths?: number; conflicts?: ConflictCopy[]; message?: string },
+  ): { title: string; body: string } => {
+    switch (kind) {
+      case "pushed":
+        return {
+          title: `${repo}: pushed`,
+          body: detail.head ? `now at ${shortHead(detail.head)}` : "",
+        };
+      case "pulled":
+        return {
+          title: `${repo}: pulled`,
+          body: `${groupThousands(detail.changedPaths ?? 0)} files changed`,
+        };
+      case "conflict": {
+        const conflicts = detail.conflicts ?? [];
+        const first = conflicts
+          .slice(0, 3)
+          .map((c) => (c.copyPath ? `${c.path} (yours kept as ${c.copyPath})` : c.path));
+        const more =
+          conflicts.length > 3 ? ` and ${groupThousands(conflicts.length - 3)} more` : "";
+        return {
+          title: `${repo}: conflict, both versions kept`,
+          body: first.join(", ") + more,
+        };
+      }
+      case "error":
+        return { title: `${repo}: needs attention`, body: detail.message ?? "" };
+      case "offline":
+        return { title: `${repo}: remote unreachable`, body: detail.message ?? "" };
+      case "online":
+        return { title: `${repo}: remote reachable again`, body: "" };
+    }
+  },
+};
+
+function shortHead(head: string): string {
+  return head.length > 12 ? head.slice(0, 12) : head;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 1000) return `${Math.round(ms / 100) / 10} s`;
+  return `${ms} ms`;
+}
