@@ -1,0 +1,112 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { appendFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FakeClock } from "../../../src/runtime/clock.js";
+import { startNativeWatcher } from "../../../src/runtime/watcher/native-watcher.js";
+import type { WatcherError } from "../../../src/runtime/watcher/watcher.js";
+import {
+  startWatcher,
+  type WatcherBackend,
+  type WatcherOptions,
+} from "../../../src/runtime/watcher/watcher.js";
+import { makeTempDir } from "../../support/temp-dir.js";
+import { waitFor } from "../../support/wait-for.js";
+
+async function watchedTree(t: { after(fn: () => Promise<void>): void }, backend: WatcherBackend) {
+  const { dir, cleanup } = await makeTempDir(`autosync-watch-${backend}-`);
+  await mkdir(join(dir, ".git", "objects"), { recursive: true });
+  await mkdir(join(dir, "sub"), { recursive: true });
+  await writeFile(join(dir, "existing.txt"), "old");
+  const seen = new Set<string>();
+  const errors: WatcherError[] = [];
+  const watcher = await startWatcher({
+    root: dir,
+    backend,
+    skipDirs: [".git"],
+    isIgnored: (relPath) => relPath.endsWith(".swp") || /^ignored(\/|$)/.test(relPath),
+    onChanges: (paths) => paths.forEach((path) => seen.add(path)),
+    onRescanNeeded: () => {},
+    onError: (error) => errors.push(error),
+    rescanIntervalMs: 60_000,
+  });
+  t.after(async () => {
+    await watcher.close();
+    await cleanup();
+  });
+  return { dir, seen, errors };
+}
+
+for (const backend of ["native", "chokidar"] as const) {
+  describe(`${backend} watcher`, () => {
+    test("create, modify, delete and rename are reported as root-relative paths", async (t) => {
+      const { dir, seen, errors } = await watchedTree(t, backend);
+      await writeFile(join(dir, "sub", "new file é.txt"), "x");
+      await waitFor("the create", () => seen.has("sub/new file é.txt"));
+      seen.clear();
+      await appendFile(join(dir, "existing.txt"), " more");
+      await waitFor("the modify", () => seen.has("existing.txt"));
+      seen.clear();
+      await rename(join(dir, "existing.txt"), join(dir, "sub", "moved.txt"));
+      await waitFor(
+        "both sides of the rename",
+        () => seen.has("existing.txt") && seen.has("sub/moved.txt"),
+      );
+      seen.clear();
+      await rm(join(dir, "sub", "moved.txt"));
+      await waitFor("the delete", () => seen.has("sub/moved.txt"));
+      assert.deepEqual(errors, []);
+    });
+
+    test("ignored paths and the metadata directory are not reported", async (t) => {
+      const { dir, seen } = await watchedTree(t, backend);
+      await mkdir(join(dir, "ignored"));
+      await writeFile(join(dir, "ignored", "a.txt"), "x");
+      await writeFile(join(dir, ".notes.swp"), "x");
+      await writeFile(join(dir, ".git", "objects", "blob"), "x");
+      await writeFile(join(dir, ".git", "index"), "x");
+      // A later, visible write proves the earlier ones had their chance to be reported.
+      await writeFile(join(dir, "marker.txt"), "x");
+      await waitFor("the marker", () => seen.has("marker.txt"));
+      const leaked = [...seen].filter((path) => path !== "marker.txt");
+      assert.deepEqual(leaked, []);
+    });
+  });
+}
+
+describe("watch limit", () => {
+  test("ENOSPC says so and degrades to periodic rescans of that root", async () => {
+    const clock = new FakeClock();
+    const errors: WatcherError[] = [];
+    const rescans: string[] = [];
+    const options: WatcherOptions = {
+      root: "/nonexistent-root-for-test",
+      backend: "native",
+      skipDirs: [".git"],
+      isIgnored: () => false,
+      onChanges: () => {},
+      onRescanNeeded: (reason) => rescans.push(reason),
+      onError: (error) => errors.push(error),
+      rescanIntervalMs: 30_000,
+      clock,
+    };
+    const enospc = Object.assign(
+      new Error("inotify_add_watch on '/x' failed: No space left on device"),
+      { code: "ENOSPC" },
+    );
+    const watcher = await startNativeWatcher(options, () => Promise.reject(enospc));
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]?.kind, "watch-limit");
+    assert.equal(errors[0]?.degraded, true);
+    assert.equal(rescans.length, 1, "one rescan at once");
+    clock.advance(29_999);
+    assert.equal(rescans.length, 1);
+    clock.advance(1);
+    assert.equal(rescans.length, 2);
+    clock.advance(60_000);
+    assert.equal(rescans.length, 4);
+    await watcher.close();
+    clock.advance(120_000);
+    assert.equal(rescans.length, 4, "no rescans after close");
+  });
+});
