@@ -1,0 +1,158 @@
+import { readFile } from "node:fs/promises";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { ResolvedChannels } from "../config/resolved-config.js";
+import { channelMessages } from "../messages/channel-messages.js";
+import { type Channel, ChannelError, type ChannelSink, failureOfSocketError } from "./channel.js";
+
+type MqttConfig = NonNullable<ResolvedChannels["mqtt"]>;
+
+export interface MqttChannelOptions {
+  instanceId: string;
+  /** Resolves the configured password (config/secret.ts); called on each connect. */
+  password?: () => Promise<string>;
+  connectTimeoutMs?: number;
+}
+
+/** Broker refusals (CONNACK return codes of MQTT 3.1.1 and reason codes of 5) that mean "login". */
+const authCodes = new Set([4, 5, 134, 135]);
+
+/**
+ * MQTT: one topic per repository (`<prefix>/<id>`), QoS 1 so the broker acknowledges each
+ * announcement, not retained (a stale head replayed to every new subscriber would only cause
+ * needless pulls). mqtt.js' own reconnect is off: the hub owns backoff and the queue, so the
+ * library never replays a stale backlog behind the hub's back.
+ */
+export class MqttChannel implements Channel {
+  readonly name = "mqtt";
+  private client: MqttClient | undefined;
+  private sink: ChannelSink | undefined;
+  private subscribed = new Set<string>();
+  private wanted = new Set<string>();
+
+  constructor(
+    private readonly config: MqttConfig,
+    private readonly options: MqttChannelOptions,
+  ) {}
+
+  attach(sink: ChannelSink): void {
+    this.sink = sink;
+  }
+
+  topicOf(repositoryId: string): string {
+    // `+`, `#` and `/` would change the topic's meaning; an id with them is escaped, not split.
+    return `${this.config.topicPrefix}/${encodeURIComponent(repositoryId)}`;
+  }
+
+  async connect(): Promise<void> {
+    const url = this.config.url;
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    const clientOptions: IClientOptions = {
+      clientId: `autosync-${this.options.instanceId}`.slice(0, 64),
+      reconnectPeriod: 0,
+      connectTimeout: timeoutMs,
+      clean: true,
+      keepalive: 30,
+      protocolVersion: 4,
+    };
+    if (this.config.username !== undefined) clientOptions.username = this.config.username;
+    if (this.options.password) clientOptions.password = await this.options.password();
+    if (this.config.caFile !== undefined) {
+      try {
+        clientOptions.ca = await readFile(this.config.caFile);
+      } catch (error) {
+        throw new ChannelError(
+          "config",
+          channelMessages.mqtt.caFile(this.config.caFile, (error as Error).message),
+        );
+      }
+    }
+    const client = mqtt.connect(url, clientOptions);
+    await new Promise<void>((resolve, reject) => {
+      let failure: ChannelError | undefined;
+      const onError = (error: Error) => {
+        failure ??= classify(url, error, timeoutMs);
+      };
+      const onClose = () => {
+        cleanup();
+        client.end(true);
+        reject(failure ?? new ChannelError("tcp", channelMessages.mqtt.timeout(url, timeoutMs)));
+      };
+      const onConnect = () => {
+        cleanup();
+        resolve();
+      };
+      const cleanup = () => {
+        client.removeListener("error", onError);
+        client.removeListener("close", onClose);
+        client.removeListener("connect", onConnect);
+      };
+      client.on("error", onError);
+      client.on("close", onClose);
+      client.on("connect", onConnect);
+    });
+    this.client = client;
+    this.subscribed = new Set();
+    client.on("message", (topic, payload) => {
+      // MQTT carries no sender identity: the broker's login and the HMAC are the trust.
+      this.sink?.received(payload.toString("utf8"), `${url} ${topic}`, true);
+    });
+    client.on("error", () => {
+      // Reported through "close" below; an unhandled "error" would crash the process.
+    });
+    client.on("close", () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      client.end(true);
+      this.sink?.disconnected(channelMessages.notConnected(this.name));
+    });
+    await this.syncSubscriptions();
+  }
+
+  setRepositories(repositoryIds: readonly string[]): void {
+    this.wanted = new Set(repositoryIds.map((id) => this.topicOf(id)));
+    void this.syncSubscriptions().catch(() => {
+      // A failed subscribe means a dead connection; the close handler reconnects.
+    });
+  }
+
+  async send(repositoryId: string, payload: string): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error(channelMessages.notConnected(this.name));
+    await client.publishAsync(this.topicOf(repositoryId), payload, { qos: 1, retain: false });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.endAsync(true);
+  }
+
+  private async syncSubscriptions(): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) return;
+    const add = [...this.wanted].filter((topic) => !this.subscribed.has(topic));
+    const remove = [...this.subscribed].filter((topic) => !this.wanted.has(topic));
+    for (const topic of add) this.subscribed.add(topic);
+    for (const topic of remove) this.subscribed.delete(topic);
+    if (add.length > 0) await client.subscribeAsync(add, { qos: 1 });
+    if (remove.length > 0) await client.unsubscribeAsync(remove);
+  }
+}
+
+function classify(url: string, error: Error, timeoutMs: number): ChannelError {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "number" && authCodes.has(code)) {
+    return new ChannelError("auth", channelMessages.mqtt.auth(url, error.message));
+  }
+  const failure = failureOfSocketError(error);
+  if (failure === "dns")
+    return new ChannelError("dns", channelMessages.mqtt.dns(url, error.message));
+  if (failure === "tcp") {
+    return (error as { code?: unknown }).code === "ETIMEDOUT"
+      ? new ChannelError("tcp", channelMessages.mqtt.timeout(url, timeoutMs))
+      : new ChannelError("tcp", channelMessages.mqtt.tcp(url, error.message));
+  }
+  if (failure === "tls")
+    return new ChannelError("tls", channelMessages.mqtt.tls(url, error.message));
+  return new ChannelError("protocol", channelMessages.mqtt.protocol(url, error.message));
+}

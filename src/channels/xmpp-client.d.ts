@@ -1,0 +1,50 @@
+// @xmpp/client 0.14 ships no type declarations; this declares the part autosync uses.
+declare module "@xmpp/client" {
+  export interface XmlElement {
+    name: string;
+    attrs: Record<string, string | undefined>;
+    is(name: string, xmlns?: string): boolean;
+    getChild(name: string, xmlns?: string): XmlElement | undefined;
+    getChildText(name: string, xmlns?: string): string | null;
+    text(): string;
+    toString(): string;
+  }
+
+  export interface Jid {
+    bare(): Jid;
+    toString(): string;
+    local: string;
+    domain: string;
+    resource: string;
+  }
+
+  export interface XmppClient {
+    start(): Promise<Jid>;
+    stop(): Promise<unknown>;
+    send(element: XmlElement): Promise<void>;
+    sendMany(elements: XmlElement[]): Promise<void>;
+    on(event: "stanza", listener: (stanza: XmlElement) => void): this;
+    on(event: "error", listener: (error: unknown) => void): this;
+    on(event: "offline" | "disconnect" | "online", listener: (...args: unknown[]) => void): this;
+    on(event: string, listener: (...args: unknown[]) => void): this;
+    status: string;
+    reconnect: { stop(): void };
+  }
+
+  export interface ClientOptions {
+    service?: string;
+    domain?: string;
+    username?: string;
+    password?: string;
+    resource?: string;
+    timeout?: number;
+  }
+
+  export function client(options: ClientOptions): XmppClient;
+  export function xml(
+    name: string,
+    attrs?: Record<string, string | undefined> | null,
+    ...children: (XmlElement | string)[]
+  ): XmlElement;
+  export function jid(address: string): Jid;
+}

@@ -1,0 +1,106 @@
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { makeTempDir } from "./temp-dir.js";
+import { acceptsConnections, freePort } from "./free-port.js";
+import { waitFor } from "./wait-for.js";
+
+const run = promisify(execFile);
+
+export interface ProsodyServer {
+  domain: string;
+  port: number;
+  /** `xmpp://127.0.0.1:<port>`, for channels.xmpp.service. */
+  service: string;
+  register(user: string, password: string): Promise<string>;
+  /** Stops prosody and removes its temp dir. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A real prosody (Debian's 0.12) on a free loopback port, from its own config in a temp dir.
+ * No certificate is configured, so the server offers no STARTTLS and accepts plaintext
+ * logins on loopback (`c2s_require_encryption = false`); TLS paths are exercised by the
+ * client's own checks, not here. s2s and offline storage are off: only c2s is tested.
+ */
+export async function startProsody(domain = "autosync.test"): Promise<ProsodyServer> {
+  const temp = await makeTempDir("autosync-prosody-");
+  const dataDir = join(temp.dir, "data");
+  await mkdir(dataDir);
+  const port = await freePort();
+  const user = userInfo().username;
+  const config = [
+    "daemonize = false",
+    // Prosody refuses to run as root (CI containers often are) unless told so, and
+    // prosodyctl would switch to the "prosody" user, which cannot write our temp dir.
+    "run_as_root = true",
+    `prosody_user = ${lua(user)}`,
+    `pidfile = ${lua(join(temp.dir, "prosody.pid"))}`,
+    `data_path = ${lua(dataDir)}`,
+    `certificates = ${lua(temp.dir)}`,
+    `log = { { levels = { min = "info" }, to = "file", filename = ${lua(join(temp.dir, "prosody.log"))} } }`,
+    'interfaces = { "127.0.0.1" }',
+    `c2s_ports = { ${port} }`,
+    "c2s_direct_tls_ports = { }",
+    "legacy_ssl_ports = { }",
+    "s2s_ports = { }",
+    'modules_enabled = { "roster", "saslauth", "disco", "presence", "message", "iq", "ping", "posix" }',
+    'modules_disabled = { "s2s", "offline", "tls" }',
+    'authentication = "internal_plain"',
+    'storage = "internal"',
+    "c2s_require_encryption = false",
+    "allow_unencrypted_plain_auth = true",
+    'network_backend = "epoll"',
+    `VirtualHost ${lua(domain)}`,
+    "",
+  ].join("\n");
+  const configFile = join(temp.dir, "prosody.cfg.lua");
+  await writeFile(configFile, config);
+
+  const child: ChildProcess = spawn("prosody", ["-F", "--config", configFile], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  try {
+    await waitFor(
+      `prosody accepting on port ${port}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`prosody exited: ${output}`);
+        return acceptsConnections(port);
+      },
+      { timeoutMs: 30_000 },
+    );
+  } catch (error) {
+    await stop();
+    await temp.cleanup();
+    throw error;
+  }
+  return {
+    domain,
+    port,
+    service: `xmpp://127.0.0.1:${port}`,
+    async register(name, password) {
+      // prosodyctl writes the account file directly; the running server reads it at login.
+      await run("prosodyctl", ["--config", configFile, "register", name, domain, password]);
+      return `${name}@${domain}`;
+    },
+    async cleanup() {
+      await stop();
+      await temp.cleanup();
+    },
+  };
+}
+
+function lua(text: string): string {
+  return JSON.stringify(text);
+}
