@@ -1,0 +1,525 @@
+import { lstat } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
+import type { StatusEntry } from "../engine/status-entry.js";
+import { operationsMessages } from "../messages/operations-messages.js";
+import { expandArgv } from "../recipes/expand-argv.js";
+import { findStatusParser } from "../recipes/status-parsers/index.js";
+import { isConflictCopy } from "./conflict-copy-name.js";
+import { checkHealth } from "./health-check.js";
+import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
+import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
+import type { OperationsOptions } from "./operations-options.js";
+import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
+import { stripCredentials } from "./remote-url.js";
+import { findLockFiles, removeStaleLocks } from "./stale-locks.js";
+import { gitOfflineReason } from "./git-offline.js";
+import type { RepoDescription, RepoOperations } from "./repo-operations.js";
+
+type PullRequest = Extract<OperationRequest, { kind: "pull" }>;
+type PullResult = Extract<OperationResult, { kind: "pull"; outcome: "up-to-date" | "updated" }>;
+
+interface Upstream {
+  remote: string;
+  /** Branch name on the remote (without refs/heads/). */
+  remoteBranch: string;
+}
+
+/** One side of an unmerged path, from `git ls-files --unmerged`. */
+interface StageEntry {
+  mode: string;
+  object: string;
+}
+
+const GITLINK_MODE = "160000";
+
+export function createGitOperations(options: OperationsOptions): RepoOperations {
+  return new GitOperations(options);
+}
+
+/**
+ * git behind the RepoOperations contract. Everything that changes the repository goes through
+ * the recipe's argv templates; the safety rules live here: commit local work before merging,
+ * merge (never rebase), resolve every conflict by keeping both sides, and undo the merge
+ * completely when anything fails half-way.
+ */
+class GitOperations implements RepoOperations {
+  private readonly git: RecipeCommands;
+  private readonly root: string;
+  private readonly isIgnored: (relPath: string) => boolean;
+  private readonly host: string;
+
+  constructor(private readonly options: OperationsOptions) {
+    this.git = new RecipeCommands(options);
+    this.root = options.root;
+    this.isIgnored = options.isIgnored ?? (() => false);
+    this.host = options.host ?? hostname();
+  }
+
+  async run(request: OperationRequest): Promise<OperationResult> {
+    const health = await checkHealth(this.root, this.options.recipe.marker);
+    if (!health.healthy) {
+      return {
+        kind: request.kind,
+        outcome: "unhealthy",
+        problem: health.problem,
+        detail: health.detail,
+      };
+    }
+    try {
+      switch (request.kind) {
+        case "status":
+          return await this.status(request.paths);
+        case "commit":
+          return await this.commit(request.entries, request.message);
+        case "push":
+          return await this.push();
+        case "pull":
+          return await this.pull(request);
+      }
+    } catch (error) {
+      if (error instanceof RemoteUnreachable) {
+        return { kind: request.kind, outcome: "offline", reason: error.reason };
+      }
+      if (error instanceof OperationFailure) {
+        return {
+          kind: request.kind,
+          outcome: "failed",
+          message: error.message,
+          ...(error.command ? { command: error.command } : {}),
+        };
+      }
+      return {
+        kind: request.kind,
+        outcome: "failed",
+        message: operationsMessages.unexpected(error),
+      };
+    }
+  }
+
+  // ---- status -------------------------------------------------------------------------------
+
+  private async status(paths: readonly string[] | undefined): Promise<OperationResult> {
+    const entries = await this.withSizes(await this.localChanges(paths));
+    const deletions = entries.filter((entry) => entry.action === "deleted").length;
+    const threshold = this.options.trackedCountMinDeletions ?? 1;
+    if (deletions > 0 && deletions >= threshold) {
+      const tracked = await this.git.ok("trackedCount", { paths: [] });
+      return {
+        kind: "status",
+        outcome: "ok",
+        entries,
+        trackedCount: splitNul(tracked.stdout).length,
+      };
+    }
+    return { kind: "status", outcome: "ok", entries };
+  }
+
+  /** The status, filtered by the runtime's ignore rules; refuses while paths are unmerged. */
+  private async localChanges(paths?: readonly string[]): Promise<StatusEntry[]> {
+    if (paths && paths.length === 0) return [];
+    const parser = findStatusParser(this.options.recipe.statusParser);
+    if (!parser)
+      throw new OperationFailure(`unknown status parser ${this.options.recipe.statusParser}`);
+    const entries = new Map<string, StatusEntry>();
+    const conflicted: string[] = [];
+    for (const chunk of paths ? chunkPaths(paths) : [[]]) {
+      const result = await this.git.ok("status", { paths: chunk });
+      const parsed = parser(result.stdout);
+      for (const entry of parsed.entries) entries.set(`${entry.action}\0${entry.path}`, entry);
+      conflicted.push(...parsed.conflicted);
+    }
+    if (conflicted.length > 0)
+      throw new OperationFailure(operationsMessages.unmergedPaths(conflicted));
+    return this.withoutIgnored([...entries.values()]);
+  }
+
+  private withoutIgnored(entries: readonly StatusEntry[]): StatusEntry[] {
+    const kept: StatusEntry[] = [];
+    for (const entry of entries) {
+      const pathIgnored = this.isIgnored(entry.path);
+      if (entry.action === "renamed" && entry.from !== undefined) {
+        const fromIgnored = this.isIgnored(entry.from);
+        if (pathIgnored && fromIgnored) continue;
+        // Half of a rename is ignored: the other half is a plain deletion or addition.
+        if (pathIgnored) kept.push({ path: entry.from, action: "deleted" });
+        else if (fromIgnored) kept.push({ path: entry.path, action: "added" });
+        else kept.push(entry);
+      } else if (!pathIgnored) {
+        kept.push(entry);
+      }
+    }
+    return kept;
+  }
+
+  private async withSizes(entries: StatusEntry[]): Promise<StatusEntry[]> {
+    return Promise.all(
+      entries.map(async (entry) => {
+        if (entry.action === "deleted") return entry;
+        const info = await lstat(join(this.root, entry.path)).catch(() => undefined);
+        return info && (info.isFile() || info.isSymbolicLink())
+          ? { ...entry, sizeBytes: info.size }
+          : entry;
+      }),
+    );
+  }
+
+  // ---- commit -------------------------------------------------------------------------------
+
+  private async commit(entries: readonly StatusEntry[], message: string): Promise<OperationResult> {
+    const wanted = this.withoutIgnored(entries);
+    const outcome = await this.commitEntries(wanted, message);
+    if (!outcome) return { kind: "commit", outcome: "nothing-to-commit" };
+    return {
+      kind: "commit",
+      outcome: "committed",
+      head: outcome,
+      entries: await this.withSizes(wanted),
+    };
+  }
+
+  /** Stages exactly these entries and commits; returns the new head, undefined if nothing changed. */
+  private async commitEntries(entries: readonly StatusEntry[], message: string) {
+    const paths = [
+      ...new Set(
+        entries.flatMap((entry) => (entry.from ? [entry.path, entry.from] : [entry.path])),
+      ),
+    ];
+    if (paths.length === 0) return undefined;
+    await this.stage(paths);
+    const result = await this.git.run("commit", { message }, { env: await this.identityEnv() });
+    if (result.failed) {
+      if (
+        /nothing (added )?to commit|no changes added to commit/.test(result.stdout + result.stderr)
+      ) {
+        return undefined;
+      }
+      throw commandFailure(result);
+    }
+    return this.head();
+  }
+
+  /**
+   * `git add -A` on exactly these paths: new and modified files are added, deleted ones removed.
+   * A path that no longer exists and was never tracked (a temp file that came and went) is left
+   * out, because git refuses the whole add for a pathspec that matches nothing.
+   */
+  private async stage(paths: readonly string[]) {
+    const missing = new Set<string>();
+    await Promise.all(
+      paths.map(async (path) => {
+        const exists = await lstat(join(this.root, path)).then(
+          () => true,
+          () => false,
+        );
+        if (!exists) missing.add(path);
+      }),
+    );
+    let staged = paths;
+    if (missing.size > 0) {
+      const tracked = new Set<string>();
+      for (const chunk of chunkPaths([...missing])) {
+        const result = await this.git.ok("trackedCount", { paths: chunk });
+        for (const path of splitNul(result.stdout)) tracked.add(path);
+      }
+      staged = paths.filter((path) => !missing.has(path) || tracked.has(path));
+    }
+    if (staged.length === 0) return;
+    if (this.git.has("addPathsFromStdin")) {
+      // One process, no argument-length limit: 20,000 paths are one `git add`.
+      await this.git.ok("addPathsFromStdin", {}, { input: staged.join("\0") + "\0" });
+    } else {
+      for (const chunk of chunkPaths(staged)) await this.git.ok("addPaths", { paths: chunk });
+    }
+  }
+
+  /**
+   * With no identity configured git refuses to commit, and autosync would stop syncing for a
+   * setup detail; so then (and only then) it commits as `autosync <host>`.
+   */
+  private async identityEnv(): Promise<Record<string, string>> {
+    const template = this.options.recipe.identityEnv;
+    if (!template || !this.git.has("identity")) return {};
+    const configured = await this.git.run("identity");
+    if (!configured.failed && configured.stdout.trim() !== "") return {};
+    const host = this.host.replace(/[^A-Za-z0-9.-]/g, "-") || "localhost";
+    const values = { name: `autosync ${this.host}`, email: `autosync@${host}` };
+    return Object.fromEntries(
+      Object.entries(template).map(([key, value]) => [key, expandArgv([value], values)[0] ?? ""]),
+    );
+  }
+
+  // ---- push ---------------------------------------------------------------------------------
+
+  private async push(): Promise<OperationResult> {
+    const branch = await this.currentBranch();
+    const head = await this.head();
+    // Nothing committed yet: nothing to push (the first commit will be pushed).
+    if (head === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
+    const { remote, remoteBranch } = await this.upstream(branch);
+    const result = await this.git.run("push", { remote, remoteBranch, branch }, { network: true });
+    // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref on stdout.
+    const refLines = result.stdout.split("\n").filter((line) => /^[ +\-*!=]\t/.test(line));
+    if (!result.failed) {
+      const updated = refLines.some((line) => !line.startsWith("=") && !line.startsWith("!"));
+      return { kind: "push", outcome: updated ? "pushed" : "up-to-date", head };
+    }
+    const rejected = refLines.find((line) => line.startsWith("!"));
+    if (rejected && /\[rejected\].*\((non-fast-forward|fetch first)\)/.test(rejected)) {
+      return { kind: "push", outcome: "rejected" };
+    }
+    const offline = rejected ? undefined : gitOfflineReason(result);
+    if (offline) return { kind: "push", outcome: "offline", reason: offline };
+    throw commandFailure(result);
+  }
+
+  // ---- pull ---------------------------------------------------------------------------------
+
+  private async pull(request: PullRequest): Promise<OperationResult> {
+    const branch = await this.currentBranch();
+    if (await this.mergeInProgress())
+      throw new OperationFailure(operationsMessages.mergeInProgress);
+    const { remote, remoteBranch } = await this.upstream(branch);
+    const fetched = await this.git.run("fetch", { remote }, { network: true });
+    if (fetched.failed) {
+      const offline = gitOfflineReason(fetched);
+      if (offline) throw new RemoteUnreachable(offline);
+      throw commandFailure(fetched);
+    }
+    const remoteRef = `refs/remotes/${remote}/${remoteBranch}`;
+    const remoteHead = await this.resolve(remoteRef);
+    if (remoteHead === undefined) {
+      // The remote has no commits yet: nothing to merge, our commits (if any) go up.
+      const head = await this.head();
+      return this.pullResult("up-to-date", head, [], [], head !== undefined);
+    }
+
+    // Never let a merge meet uncommitted work: it would refuse, or worse, mix it in.
+    const local = await this.localChanges();
+    if (local.length > 0) await this.commitEntries(local, request.commitMessage);
+
+    const oldHead = await this.head();
+    if (oldHead !== undefined && (await this.countCommits(oldHead, remoteRef)) === 0) {
+      const needsPush = (await this.countCommits(remoteRef, oldHead)) > 0;
+      return this.pullResult("up-to-date", oldHead, [], [], needsPush);
+    }
+
+    const conflicts = await this.merge(request, remoteRef, `${remote}/${remoteBranch}`);
+    const newHead = await this.head();
+    if (newHead === undefined)
+      throw new OperationFailure(operationsMessages.mergeFailed("no HEAD"));
+    const changedPaths = await this.changedPaths(oldHead, newHead);
+    const needsPush = (await this.countCommits(remoteRef, newHead)) > 0;
+    return this.pullResult("updated", newHead, changedPaths, conflicts, needsPush);
+  }
+
+  private pullResult(
+    outcome: PullResult["outcome"],
+    head: string | undefined,
+    changedPaths: string[],
+    conflicts: ConflictCopy[],
+    needsPush: boolean,
+  ): PullResult {
+    return { kind: "pull", outcome, head: head ?? "", changedPaths, conflicts, needsPush };
+  }
+
+  /**
+   * Merges the remote branch. On conflicts, every unmerged path is resolved by keeping both
+   * sides and the merge is committed; if anything fails on the way, the merge is aborted and
+   * the conflict copies written so far are removed, so the working copy is as it was.
+   */
+  private async merge(request: PullRequest, remoteRef: string, remoteName: string) {
+    const message = operationsMessages.mergeMessage(request.host, remoteName);
+    const env = await this.identityEnv();
+    const merged = await this.git.run("merge", { ref: remoteRef, message }, { env });
+    if (!merged.failed) return [];
+    // A merge git refused before touching anything (e.g. an untracked file in the way).
+    if (!(await this.mergeInProgress())) throw commandFailure(merged);
+
+    const createdCopies: string[] = [];
+    try {
+      const conflicts = await this.keepBoth(request, createdCopies);
+      const remaining = await this.unmergedPaths();
+      if (remaining.size > 0)
+        throw new OperationFailure(operationsMessages.unresolved([...remaining.keys()]));
+      const lines = conflicts.map(
+        (c) =>
+          `  ${c.path}${c.copyPath && c.copyPath !== c.path ? ` → ${c.copyPath}` : ""} (${c.kind})`,
+      );
+      const fullMessage =
+        conflicts.length > 0
+          ? `${message}\n\n${operationsMessages.mergeConflictsLine(conflicts.length)}\n${lines.join("\n")}`
+          : message;
+      await this.git.ok("commit", { message: fullMessage }, { env });
+      if (await this.mergeInProgress())
+        throw new OperationFailure(
+          operationsMessages.mergeFailed("merge still in progress after commit"),
+        );
+      return conflicts;
+    } catch (error) {
+      await this.abortMerge(createdCopies);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new OperationFailure(
+        operationsMessages.mergeFailed(reason),
+        error instanceof OperationFailure ? error.command : undefined,
+      );
+    }
+  }
+
+  private async abortMerge(createdCopies: readonly string[]) {
+    await this.git.run("mergeAbort");
+    await removeCreatedCopies(this.root, createdCopies);
+  }
+
+  private async keepBoth(request: PullRequest, createdCopies: string[]): Promise<ConflictCopy[]> {
+    const conflicts: ConflictCopy[] = [];
+    for (const [path, stages] of await this.unmergedPaths()) {
+      const base = stages.get(1);
+      const ours = stages.get(2);
+      const theirs = stages.get(3);
+      if (ours && theirs) {
+        const kind = base ? "both-modified" : "both-added";
+        let copyPath: string | undefined;
+        // Same bytes on both sides need no copy; a conflict copy is never conflicted again
+        // (its local side stays in history, in the commit made before the merge); a
+        // submodule has no bytes to copy. The copy of a symlink is a file holding its target.
+        if (ours.object !== theirs.object && !isConflictCopy(path) && ours.mode !== GITLINK_MODE) {
+          const bytes = await this.git.ok(
+            "showVersion",
+            { object: ours.object },
+            { binaryOutput: true },
+          );
+          const written = await writeConflictCopy({
+            root: this.root,
+            path,
+            host: request.host,
+            nowMs: request.nowMs,
+            content: bytes.stdoutBytes ?? new TextEncoder().encode(bytes.stdout),
+            mode: ours.mode === "100755" ? 0o755 : 0o644,
+          });
+          if (written.created) createdCopies.push(written.copyPath);
+          copyPath = written.copyPath;
+        }
+        await this.git.ok("takeTheirs", { paths: [path] });
+        await this.git.ok("markResolved", { paths: copyPath ? [path, copyPath] : [path] });
+        conflicts.push(copyPath ? { path, copyPath, kind } : { path, kind });
+      } else if (ours) {
+        // Modified here, deleted (or renamed away) there: the local version stays at its path.
+        await this.git.ok("takeOurs", { paths: [path] });
+        await this.git.ok("markResolved", { paths: [path] });
+        conflicts.push({ path, copyPath: path, kind: "deleted-remotely" });
+      } else if (theirs) {
+        // Deleted here, modified there: the modified file comes back.
+        await this.git.ok("takeTheirs", { paths: [path] });
+        await this.git.ok("markResolved", { paths: [path] });
+        conflicts.push({ path, kind: "deleted-locally" });
+      } else {
+        // Deleted on both sides (a rename/rename split): nothing to keep.
+        await this.git.ok("markResolved", { paths: [path] });
+      }
+    }
+    return conflicts;
+  }
+
+  /** Unmerged paths → stage number (1 base, 2 ours, 3 theirs) → version. */
+  private async unmergedPaths(): Promise<Map<string, Map<number, StageEntry>>> {
+    const result = await this.git.ok("listUnmerged");
+    const paths = new Map<string, Map<number, StageEntry>>();
+    for (const record of splitNul(result.stdout)) {
+      const match = /^(\d+) ([0-9a-f]+) (\d)\t([\s\S]*)$/.exec(record);
+      if (!match) continue;
+      const [, mode = "", object = "", stage = "0", path = ""] = match;
+      const stages = paths.get(path) ?? new Map<number, StageEntry>();
+      stages.set(Number(stage), { mode, object });
+      paths.set(path, stages);
+    }
+    return paths;
+  }
+
+  private async changedPaths(from: string | undefined, to: string): Promise<string[]> {
+    if (from === undefined) {
+      // First pull into an empty clone: everything that arrived is new.
+      return splitNul((await this.git.ok("trackedCount", { paths: [] })).stdout);
+    }
+    return splitNul((await this.git.ok("changedPaths", { from, to })).stdout);
+  }
+
+  // ---- small queries ------------------------------------------------------------------------
+
+  private async head(): Promise<string | undefined> {
+    const result = await this.git.run("head");
+    const head = result.stdout.trim();
+    return result.failed || head === "" ? undefined : head;
+  }
+
+  private async resolve(ref: string): Promise<string | undefined> {
+    const result = await this.git.run("resolveRef", { ref });
+    const id = result.stdout.trim();
+    return result.failed || id === "" ? undefined : id;
+  }
+
+  private async currentBranch(): Promise<string> {
+    const result = await this.git.run("branch");
+    const branch = result.stdout.trim();
+    if (result.failed || branch === "") throw new OperationFailure(operationsMessages.detachedHead);
+    return branch;
+  }
+
+  private async mergeInProgress(): Promise<boolean> {
+    return !(await this.git.run("mergeInProgress")).failed;
+  }
+
+  private async countCommits(from: string, to: string): Promise<number> {
+    const result = await this.git.ok("countCommits", { from, to });
+    return Number.parseInt(result.stdout.trim(), 10) || 0;
+  }
+
+  /** The branch's upstream, else `origin` (or the only remote) with the same branch name. */
+  private async upstream(branch: string): Promise<Upstream> {
+    if (this.git.has("upstream")) {
+      const result = await this.git.run("upstream", { branch });
+      const [remote = "", mergeRef = ""] = result.stdout.replace(/\n$/, "").split("\0");
+      if (!result.failed && remote !== "" && remote !== "." && mergeRef.startsWith("refs/heads/")) {
+        return { remote, remoteBranch: mergeRef.slice("refs/heads/".length) };
+      }
+    }
+    const remotes = (await this.git.ok("remotes")).stdout.split("\n").filter(Boolean);
+    const remote = remotes.includes("origin") ? "origin" : remotes[0];
+    if (remote === undefined) throw new OperationFailure(operationsMessages.noRemote);
+    return { remote, remoteBranch: branch };
+  }
+
+  // ---- describe, locks ----------------------------------------------------------------------
+
+  async describe(): Promise<RepoDescription> {
+    const head = await this.head();
+    const branchResult = await this.git.run("branch");
+    const branch = branchResult.failed ? undefined : branchResult.stdout.trim() || undefined;
+    let repositoryId: string | undefined;
+    if (head !== undefined && this.git.has("rootId")) {
+      const roots = await this.git.run("rootId");
+      // Several roots after merging unrelated histories: the smallest id is the same everywhere.
+      if (!roots.failed) repositoryId = roots.stdout.split("\n").filter(Boolean).sort()[0];
+    }
+    let remoteUrl: string | undefined;
+    try {
+      const { remote } = await this.upstream(branch ?? "HEAD");
+      const url = await this.git.run("remoteUrl", { remote });
+      if (!url.failed && url.stdout.trim() !== "") remoteUrl = stripCredentials(url.stdout.trim());
+    } catch {
+      remoteUrl = undefined; // no remote configured
+    }
+    return { repositoryId, remoteUrl, head, branch };
+  }
+
+  async recoverStaleLocks(): Promise<string[]> {
+    const located = this.git.has("metadataPath") ? await this.git.run("metadataPath") : undefined;
+    const gitDir =
+      located && !located.failed && located.stdout.trim() !== ""
+        ? located.stdout.trim()
+        : join(this.root, this.options.recipe.metadataDir);
+    const locks = await findLockFiles(gitDir, ["refs"]);
+    return removeStaleLocks({ locks, workDirs: [this.root, gitDir], processNames: ["git"] });
+  }
+}
