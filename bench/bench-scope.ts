@@ -1,0 +1,31 @@
+import type { TestContextLike } from "../test/support/sync-fixture.js";
+
+/** The `t.after` of a test, for a benchmark: cleanups run in reverse order, also on failure. */
+export class BenchScope implements TestContextLike {
+  private readonly cleanups: (() => unknown)[] = [];
+
+  after(fn: () => unknown): void {
+    this.cleanups.push(fn);
+  }
+
+  async close(): Promise<void> {
+    for (const fn of this.cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (error) {
+        process.stderr.write(`bench cleanup failed: ${(error as Error).message}\n`);
+      }
+    }
+    this.cleanups.length = 0;
+  }
+}
+
+/** Runs `body` with a fresh scope and always closes it. */
+export async function withScope<T>(body: (scope: BenchScope) => Promise<T>): Promise<T> {
+  const scope = new BenchScope();
+  try {
+    return await body(scope);
+  } finally {
+    await scope.close();
+  }
+}

@@ -1,0 +1,232 @@
+import { execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { AUTOSYNC_MAIN, REPO_ROOT } from "../test/support/sync-fixture.js";
+import { measureBurst, type BurstResult } from "./burst.js";
+import { measureIdle, type IdleResult, type WatcherBackend } from "./idle.js";
+import { measureLatency, type LatencyResult } from "./latency.js";
+import { measureStartup, type StartupResult } from "./startup.js";
+import { existsSync } from "node:fs";
+
+const USAGE = `Usage: npm run bench -- [--quick] [--only latency,burst,idle,startup] [--runs N]
+                       [--idle-window SECONDS] [--out FILE]
+
+  --quick        a few minutes at most: 5 latency runs, the 2,000-file burst, idle at 1 and
+                 2,000 files with a 5 s window, no 100,000-file startup
+  --only LIST    run only these sections (comma-separated)
+  --runs N       latency runs (default 20)
+  --idle-window  seconds of the idle CPU window (default 20)
+  --out FILE     JSON output (default bench/results/latest.json)
+`;
+
+interface Options {
+  quick: boolean;
+  sections: Set<string>;
+  runs: number;
+  idleWindowS: number;
+  out: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      runs: { type: "string" },
+      "idle-window": { type: "string" },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const all = ["latency", "burst", "idle", "startup"];
+  const sections = new Set(values.only ? values.only.split(",").map((s) => s.trim()) : all);
+  for (const section of sections) {
+    if (!all.includes(section)) throw new Error(`unknown section '${section}' (one of ${all})`);
+  }
+  if (values.quick && !values.only) sections.delete("startup");
+  return {
+    quick: values.quick,
+    sections,
+    runs: Number(values.runs ?? (values.quick ? 5 : 20)),
+    idleWindowS: Number(values["idle-window"] ?? (values.quick ? 5 : 20)),
+    out: values.out ?? join(REPO_ROOT, "bench", "results", "latest.json"),
+  };
+}
+
+const fmt = (value: number | null | undefined, digits = 0) =>
+  value === null || value === undefined || Number.isNaN(value) ? "—" : value.toFixed(digits);
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!existsSync(AUTOSYNC_MAIN)) throw new Error("dist/ is missing: run `npm run build` first");
+  const started = Date.now();
+  const results: {
+    latency?: LatencyResult;
+    bursts?: BurstResult[];
+    idle?: IdleResult[];
+    startup?: StartupResult;
+  } = {};
+
+  if (options.sections.has("latency")) {
+    log(`latency: ${options.runs} runs (and the same git commands by hand)`);
+    results.latency = await measureLatency(options.runs);
+  }
+  if (options.sections.has("burst")) {
+    results.bursts = [];
+    for (const count of options.quick ? [2000] : [2000, 20000]) {
+      log(`burst of ${count} files`);
+      results.bursts.push(await measureBurst(count, count > 5000 ? 300_000 : 120_000));
+    }
+  }
+  if (options.sections.has("idle")) {
+    results.idle = [];
+    for (const backend of ["native", "chokidar"] as WatcherBackend[]) {
+      for (const files of options.quick ? [1, 2000] : [1, 20000]) {
+        log(`idle: ${backend} watcher, ${files} files, ${options.idleWindowS} s window`);
+        results.idle.push(await measureIdle(backend, files, options.idleWindowS));
+      }
+    }
+  }
+  if (options.sections.has("startup")) {
+    log("startup: 100,000-file tree, one change made while down");
+    results.startup = await measureStartup(100_000, "native");
+  }
+
+  const commit = (() => {
+    try {
+      return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      }).trim();
+    } catch {
+      return undefined;
+    }
+  })();
+  const report = {
+    date: new Date(started).toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    commit,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: totalmem() / 2 ** 30 },
+    node: process.version,
+    git: execFileSync("git", ["--version"], { encoding: "utf8" }).trim(),
+    options: { ...options, sections: [...options.sections] },
+    ...results,
+  };
+
+  const out: string[] = [];
+  if (results.latency) {
+    const l = results.latency;
+    out.push(
+      `Propagation latency, write in A → content in B (${l.latency.runs} runs, ${l.failures} failed)`,
+      table([
+        ["", "p50 ms", "p95 ms", "min", "max"],
+        ["latency", fmt(l.latency.p50), fmt(l.latency.p95), fmt(l.latency.min), fmt(l.latency.max)],
+        [
+          "raw git (status+add+commit+push+fetch+merge)",
+          fmt(l.rawGit.total.p50),
+          fmt(l.rawGit.total.p95),
+          fmt(l.rawGit.total.min),
+          fmt(l.rawGit.total.max),
+        ],
+        ...Object.entries(l.rawGit.perCommand).map(([name, s]) => [
+          `  git ${name}`,
+          fmt(s.p50, 1),
+          fmt(s.p95, 1),
+          fmt(s.min, 1),
+          fmt(s.max, 1),
+        ]),
+        [
+          `configured delays (commit ${l.delays.commitDelay} + push ${l.delays.pushDelay} + pull ${l.delays.pullInterval}/2)`,
+          fmt(l.delays.expectedMs),
+          "",
+          "",
+          "",
+        ],
+        [
+          `overhead = latency − delays − raw git (target p50 ≤ ${l.targetOverheadP50Ms})`,
+          fmt(l.overheadP50Ms),
+          fmt(l.overheadP95Ms),
+          "",
+          "",
+        ],
+      ]),
+      "",
+    );
+  }
+  if (results.bursts) {
+    out.push(
+      "Bursts (one running copy, new files)",
+      table([
+        ["files", "write ms", "to remote ms", "commits"],
+        ...results.bursts.map((b) => [
+          String(b.files),
+          fmt(b.writeMs),
+          b.timedOut ? "timed out" : fmt(b.toRemoteMs),
+          String(b.commits),
+        ]),
+      ]),
+      "",
+    );
+  }
+  if (results.idle) {
+    out.push(
+      `Idle (settled, default timers; targets: CPU ≤ 0.1 s/min, RSS ≤ 120 MB at 20,000 files)`,
+      table([
+        ["backend", "files", "settle ms", "CPU s/min (self)", "CPU s/min (+children)", "RSS MB"],
+        ...results.idle.map((r) => [
+          r.backend,
+          String(r.files),
+          fmt(r.settleMs),
+          fmt(r.selfCpuSPerMin, 3),
+          fmt(r.totalCpuSPerMin, 3),
+          fmt(r.rssMb, 1),
+        ]),
+      ]),
+      "",
+    );
+  }
+  if (results.startup) {
+    const s = results.startup;
+    out.push(
+      `Start on a ${s.files}-file tree (${s.backend} watcher; tree setup took ${fmt(s.setupMs / 1000, 1)} s)`,
+      table([
+        ["first event ms", "first commit ms", "RSS MB after"],
+        [fmt(s.firstEventMs), fmt(s.firstCommitMs), fmt(s.rssMbAfterCommit, 1)],
+      ]),
+      "",
+    );
+  }
+  out.push(`Total ${fmt(report.durationS, 0)} s; JSON: ${options.out}`);
+  process.stdout.write(`${out.join("\n")}\n`);
+  await mkdir(join(options.out, ".."), { recursive: true });
+  await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
