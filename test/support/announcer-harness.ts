@@ -15,11 +15,13 @@ export function startAnnouncer(
     host = instanceId,
     repositories = ["repo-1"],
     coalesceMs,
+    backoff = { initialMs: 200, maxMs: 1000 },
   }: {
     instanceId: string;
     host?: string;
     repositories?: string[];
     coalesceMs?: number;
+    backoff?: { initialMs: number; maxMs: number };
   },
 ) {
   const bus = new EventBus(systemClock);
@@ -34,7 +36,7 @@ export function startAnnouncer(
       bus,
       env: {},
       // Short delays: outage tests wait for reconnects in real time.
-      backoff: { initialMs: 200, maxMs: 1000 },
+      backoff,
       connectTimeoutMs: 5000,
       ...(coalesceMs !== undefined && { coalesceMs }),
     },

@@ -1,0 +1,90 @@
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { startEmbeddedBroker } from "../../../src/channels/embedded-broker.js";
+import { startProsody } from "../../support/prosody-server.js";
+import { freePort } from "../../support/free-port.js";
+import { waitFor } from "../../support/wait-for.js";
+import { startAnnouncer } from "../../support/announcer-harness.js";
+
+describe("the hub over XMPP and MQTT at once", { timeout: 120_000 }, () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  });
+
+  test("one push carried by both channels triggers one pull; a storm coalesces", async () => {
+    const prosody = await startProsody();
+    cleanups.push(() => prosody.cleanup());
+    await prosody.register("alice", "pw");
+    const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
+    cleanups.push(() => broker.close());
+    const channels = (resource: string) => ({
+      xmpp: {
+        jid: `alice@${prosody.domain}`,
+        password: { value: "pw" },
+        resource,
+        service: prosody.service,
+        alsoNotify: [],
+        allowFrom: [],
+      },
+      mqtt: { url: broker.url, topicPrefix: "autosync" },
+      secret: { value: "shared-secret" },
+    });
+    const repositories = ["warmup", "repo-1", "repo-2"];
+    const a = startAnnouncer(channels("a"), { instanceId: "a", coalesceMs: 1000, repositories });
+    const b = startAnnouncer(channels("b"), { instanceId: "b", coalesceMs: 1000, repositories });
+    for (const m of [a, b]) cleanups.push(() => m.announcer.stop());
+    await Promise.all([a.announcer.start(), b.announcer.start()]);
+    for (const m of [a, b]) {
+      for (const channel of ["xmpp", "mqtt"]) {
+        await waitFor(`${channel} connected`, () => m.statusOf(channel)?.status === "connected");
+      }
+    }
+    // Each probe has its own head, so dedupe does not hide whether XMPP has seen a's sibling.
+    let probe = 0;
+    await waitFor("b hears a over xmpp", async () => {
+      a.announcer.announce({ repositoryId: "warmup", head: `p${probe++}` });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return b.events.some((e) => e.type === "announcementReceived" && e.channel === "xmpp");
+    });
+    a.announcer.announce({ repositoryId: "repo-1", head: "h1" });
+    await waitFor("b hears h1", () => b.received.some((r) => r.head === "h1"));
+    await waitFor("both channels delivered h1 to a's hub", () =>
+      ["xmpp", "mqtt"].every((channel) =>
+        a.events.some(
+          (e) => e.type === "announcementSent" && e.channel === channel && e.head === "h1",
+        ),
+      ),
+    );
+    // A later push over both channels arriving shows the second copy of h1 was processed too.
+    a.announcer.announce({ repositoryId: "repo-2", head: "marker" });
+    await waitFor("marker", () => b.received.some((r) => r.head === "marker"));
+    assert.equal(b.received.filter((r) => r.head === "h1").length, 1);
+    assert.equal(
+      b.events.filter((e) => e.type === "announcementReceived" && e.head === "h1").length,
+      1,
+    );
+
+    const before = b.received.length;
+    for (let i = 0; i < 10; i++) a.announcer.announce({ repositoryId: "repo-1", head: `s${i}` });
+    await waitFor("the storm's newest head arrives", () => b.received.some((r) => r.head === "s9"));
+    const storm = b.received.slice(before).map((r) => r.head);
+    assert.ok(storm.length <= 2, `storm delivered as ${storm.join(",")}`);
+    assert.equal(storm.at(-1), "s9");
+  });
+
+  test("a closed MQTT port is reported as a TCP failure", async () => {
+    const port = await freePort();
+    const m = startAnnouncer(
+      { mqtt: { url: `mqtt://127.0.0.1:${port}`, topicPrefix: "autosync" } },
+      { instanceId: "closed" },
+    );
+    cleanups.push(() => m.announcer.stop());
+    await m.announcer.start();
+    const status = await waitFor("reconnecting", () => {
+      const s = m.statusOf("mqtt");
+      return s?.status === "reconnecting" ? s : undefined;
+    });
+    assert.match(status.detail ?? "", /cannot open a TCP connection to the MQTT broker/);
+  });
+});
