@@ -1,0 +1,66 @@
+import { homedir } from "node:os";
+import { basename } from "node:path";
+import { cosmiconfig } from "cosmiconfig";
+
+/**
+ * Where autosync looks, in each directory from cwd up to the home directory, then in the user
+ * config directory ($XDG_CONFIG_HOME/autosync/config.yaml…). Explicit files win over the
+ * `autosync` key of a package.json.
+ */
+export const SEARCH_PLACES = [
+  "autosync.config.yaml",
+  "autosync.config.yml",
+  "autosync.config.json",
+  ".autosyncrc",
+  ".autosyncrc.yaml",
+  ".autosyncrc.yml",
+  ".autosyncrc.json",
+  "package.json",
+] as const;
+
+export interface FoundConfig {
+  file: string;
+  /** The config is the `autosync` key of this package.json. */
+  packageProperty?: "autosync";
+}
+
+/**
+ * Finds the config file; does not parse it. cosmiconfig's own YAML loader drops positions and
+ * throws on the first syntax error, so its loaders here only say "found"; the file is then
+ * read by source-document.ts, which keeps line and column for every value.
+ */
+export async function findConfig({
+  cwd,
+  env,
+}: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<FoundConfig | undefined> {
+  const found = () => ({ found: true });
+  const explorer = cosmiconfig("autosync", {
+    searchPlaces: [...SEARCH_PLACES],
+    searchStrategy: "global",
+    stopDir: env.HOME || homedir(),
+    cache: false,
+    ignoreEmptySearchPlaces: false,
+    loaders: {
+      ".json": (filepath: string, content: string) => {
+        if (basename(filepath) !== "package.json") return found();
+        try {
+          return JSON.parse(content) as unknown;
+        } catch {
+          // Someone else's broken package.json is not our config; keep searching.
+          return null;
+        }
+      },
+      ".yaml": found,
+      ".yml": found,
+      noExt: found,
+    },
+  });
+  const result = await explorer.search(cwd);
+  if (!result) return undefined;
+  return basename(result.filepath) === "package.json"
+    ? { file: result.filepath, packageProperty: "autosync" }
+    : { file: result.filepath };
+}
