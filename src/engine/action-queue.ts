@@ -3,7 +3,7 @@ import type { QueuedAction } from "./engine-state.js";
 import { deferToRetry, mayWaitForRetry } from "./offline.js";
 import type { OperationRequest } from "./operation.js";
 import { NO_PENDING, hasPending } from "./pending-changes.js";
-import { cancelChangeCommitPeriods } from "./rules.js";
+import { endCoveredPeriods } from "./rules.js";
 import type { StepContext } from "./step-context.js";
 import { publish } from "./step-context.js";
 
@@ -25,7 +25,7 @@ export function drain(ctx: StepContext): void {
   }
 }
 
-function runAction(ctx: StepContext, item: QueuedAction): void {
+export function runAction(ctx: StepContext, item: QueuedAction): void {
   const { s } = ctx;
   const { action } = item;
   switch (action.type) {
@@ -54,6 +54,7 @@ function runAction(ctx: StepContext, item: QueuedAction): void {
         return;
       }
       startOperation(ctx, { kind: "push" });
+      endCoveredPeriods(ctx, "push");
       s.inFlight = { op: "push", startedAt: ctx.now, origin: item.origin };
       return;
     case "pull":
@@ -74,6 +75,7 @@ function runAction(ctx: StepContext, item: QueuedAction): void {
         host: s.config.host,
         nowMs: ctx.now,
       });
+      endCoveredPeriods(ctx, "pull");
       s.inFlight = { op: "pull", startedAt: ctx.now, origin: item.origin };
       return;
   }
@@ -92,7 +94,7 @@ function startCommit(ctx: StepContext, item: QueuedAction): void {
     !taken.wholeTree &&
     taken.paths.length <= s.config.scopedStatusMaxPaths;
   s.pending = NO_PENDING;
-  cancelChangeCommitPeriods(ctx);
+  endCoveredPeriods(ctx, "commit");
   s.inFlight = {
     op: "status",
     purpose: "commit",

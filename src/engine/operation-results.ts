@@ -22,7 +22,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
     publish(ctx, {
       type: "warning",
       repo: s.config.repo,
-      message: `ignored a ${result.kind} result that no running operation expected`,
+      message: engineMessages.unexpectedResult(result.kind),
     });
     return;
   }

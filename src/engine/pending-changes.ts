@@ -23,6 +23,10 @@ export function addPending(
   cap: number,
 ): PendingChanges {
   const limit = Math.max(cap, SAMPLE_SIZE);
+  if (pending.paths.length >= limit) {
+    // Full: the status covers the whole tree, so only the count moves (no copy, no dedupe).
+    return { paths: pending.paths, unlisted: pending.unlisted + paths.length, wholeTree: true };
+  }
   const seen = new Set(pending.paths);
   const listed = [...pending.paths];
   let unlisted = pending.unlisted;

@@ -1,6 +1,7 @@
 import type { ActionOrigin, QueuedAction } from "./engine-state.js";
 import type { PipelineAction, Trigger } from "./pipeline.js";
 import { quietPeriodEnded, restartQuietPeriod } from "./quiet-period.js";
+import { runAction } from "./action-queue.js";
 import { mayWaitForRetry } from "./offline.js";
 import { startProbe } from "./unhealthy.js";
 import type { StepContext } from "./step-context.js";
@@ -56,7 +57,12 @@ export function enqueueActions(
   actions: readonly PipelineAction[],
   origin: ActionOrigin,
 ): void {
-  for (const action of actions) {
+  // Notices, announcements and hooks before a rule's first operation do not wait for the
+  // operation running now: a conflict notice must not sit behind the push of its resolution.
+  const firstOperation = actions.findIndex(isOperation);
+  const immediate = firstOperation < 0 ? actions : actions.slice(0, firstOperation);
+  for (const action of immediate) runAction(ctx, { action, origin });
+  for (const action of actions.slice(immediate.length)) {
     const item: QueuedAction =
       action.type === "commit"
         ? { action, origin, scope: origin === "change" ? "pending" : "whole-tree" }
@@ -117,15 +123,16 @@ export function cancelQuietPeriods(ctx: StepContext): void {
 }
 
 /**
- * A status that took every pending path makes the running "commit after changes" period moot:
- * ending it keeps the countdown in the UI honest. Changes after this start a new period.
+ * An operation covers every trigger that came before it started: a status sees every change
+ * made so far, a push sends every commit, a pull fetches every announced push. Quiet periods
+ * of rules that would only repeat it end here, so a commit during startup is not pushed twice
+ * and the UI's countdowns stay honest. Triggers after this point open a new period.
  */
-export function cancelChangeCommitPeriods(ctx: StepContext): void {
+export function endCoveredPeriods(ctx: StepContext, type: "commit" | "push" | "pull"): void {
   const { s } = ctx;
   s.config.pipeline.forEach((rule, index) => {
     if (!s.quiet[index]) return;
-    if (!rule.on.every((trigger) => trigger === "change")) return;
-    if (!rule.actions.every((action) => action.type === "commit")) return;
+    if (!rule.actions.every((action) => action.type === type)) return;
     cancelTimer(ctx, ruleTimer(index));
     const quiet = [...s.quiet];
     quiet[index] = null;

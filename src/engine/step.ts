@@ -1,3 +1,4 @@
+import { engineMessages } from "../messages/engine-messages.js";
 import { drain } from "./action-queue.js";
 import type { Effect } from "./effect.js";
 import type { EngineInput } from "./engine-input.js";
@@ -58,7 +59,7 @@ export function step(state: EngineState, input: EngineInput, nowMs: number): Ste
       publish(ctx, {
         type: "info",
         repo: s.config.repo,
-        message: `looking at the whole tree: ${input.reason}`,
+        message: engineMessages.rescan(input.reason),
       });
       fireTrigger(ctx, "change");
       break;

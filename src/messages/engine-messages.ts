@@ -46,6 +46,9 @@ export const engineMessages = {
   unhealthyHint: (recheckMs: number) =>
     `mount or restore the folder; autosync looks again every ${formatDuration(recheckMs)} and goes on by itself`,
   recovered: () => "the repository root is back; syncing again",
+  rescan: (reason: string) => `looking at the whole tree: ${reason}`,
+  unexpectedResult: (kind: OperationKind) =>
+    `ignored a ${kind} result that no running operation expected`,
 
   pausedByUser: () => "paused by request",
   pausedByUserHint: (repo: string) => `run \`autosync resume ${repo}\` or resume in the UI`,

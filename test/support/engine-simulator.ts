@@ -72,8 +72,12 @@ export class EngineSimulator {
   readonly timers = new Map<string, number>();
   readonly effects: Effect[] = [];
   readonly events: AutosyncEventBody[] = [];
+  /** When each of `events` was published (same index). */
+  readonly eventTimes: number[] = [];
   /** Every operation the engine started, in order. */
   readonly operations: OperationRequest[] = [];
+  /** When each of `operations` started (same index). */
+  readonly operationTimes: number[] = [];
   /** The operation running now (the engine promises at most one). */
   running: OperationRequest | undefined;
   stopped = false;
@@ -133,6 +137,11 @@ export class EngineSimulator {
     this.now = target;
   }
 
+  /** The running operation (a call, so a test's earlier assertions do not narrow it). */
+  current(): OperationRequest | undefined {
+    return this.running;
+  }
+
   snapshot(path = "/home/me/notes"): RepoSnapshot {
     return toSnapshot(this.state, path);
   }
@@ -167,6 +176,7 @@ export class EngineSimulator {
           break;
         case "publish":
           this.events.push(effect.event);
+          this.eventTimes.push(this.now);
           break;
         case "stopped":
           this.stopped = true;
@@ -179,6 +189,7 @@ export class EngineSimulator {
           }
           this.running = effect.operation;
           this.operations.push(effect.operation);
+          this.operationTimes.push(this.now);
           const result = this.responder?.(effect.operation, this);
           if (result) this.reply = { due: this.now + this.operationMs, result };
           break;

@@ -95,17 +95,17 @@ describe("commit timing", () => {
     const sim = new EngineSimulator();
     sim.send({ type: "changesObserved", paths: ["a.md"] });
     sim.advance(1000);
-    assert.deepEqual(sim.running, { kind: "status", paths: ["a.md"] });
+    assert.deepEqual(sim.current(), { kind: "status", paths: ["a.md"] });
     sim.finish(statusOk([modified("a.md")]));
-    assert.equal(sim.running?.kind, "commit");
+    assert.equal(sim.current()?.kind, "commit");
     sim.send({ type: "changesObserved", paths: ["b.md"] });
     sim.advance(500);
     sim.finish(committed("c1", [modified("a.md")]));
     assert.equal(sim.snapshot().pendingCount, 1);
     assert.deepEqual(sim.snapshot().pendingSample, ["b.md"]);
-    assert.equal(sim.running, undefined, "no status before b.md's quiet period ends");
+    assert.equal(sim.current(), undefined, "no status before b.md's quiet period ends");
     sim.advance(500);
-    assert.deepEqual(sim.running, { kind: "status", paths: ["b.md"] });
+    assert.deepEqual(sim.current(), { kind: "status", paths: ["b.md"] });
   });
 
   test("a status that finds nothing makes no commit and returns to idle", () => {
