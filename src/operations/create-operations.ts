@@ -1,5 +1,6 @@
 import type { RecipeKind } from "../recipes/recipe.js";
 import { createGitOperations } from "./git-operations.js";
+import { createHgOperations } from "./hg-operations.js";
 import type { OperationsOptions } from "./operations-options.js";
 import type { RepoOperations } from "./repo-operations.js";
 
@@ -10,6 +11,7 @@ type OperationsFactory = (options: OperationsOptions) => RepoOperations;
 /** One implementation per DVCS kind; hg and bzr register theirs here. */
 const factories: Partial<Record<RecipeKind, OperationsFactory>> = {
   git: createGitOperations,
+  hg: createHgOperations,
 };
 
 /** The operations for a repository, chosen by its recipe's `kind`. */

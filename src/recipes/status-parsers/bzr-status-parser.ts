@@ -1,4 +1,5 @@
 import type { StatusEntry } from "../../engine/status-entry.js";
+import type { StatusParser } from "./status-parser.js";
 
 /**
  * Breezy has no NUL-separated status, so the bzr side reads three line-based outputs and leans
@@ -132,3 +133,15 @@ export function parseBzrConflicts(stdout: string): BzrConflict[] {
 export function isStorableInBzr(path: string): boolean {
   return !path.includes("\n");
 }
+
+/** Registry form: `C` lines name the paths an unfinished merge left conflicted. */
+export const bzrStatusParser: StatusParser = (stdout) => {
+  const conflicted: string[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("C   ")) continue;
+    const [conflict] = parseBzrConflicts(line.slice(4));
+    if (conflict && conflict.type !== "other") conflicted.push(conflict.path);
+    else conflicted.push(line.slice(4));
+  }
+  return { entries: parseBzrStatus(stdout), conflicted };
+};

@@ -1,4 +1,5 @@
 import type { StatusEntry } from "../../engine/status-entry.js";
+import type { StatusParser } from "./status-parser.js";
 
 /**
  * Parses `hg status --print0 --copies` (run at the root with HGPLAIN=1, so paths are
@@ -59,7 +60,9 @@ export function parseHgStatus(stdout: string): StatusEntry[] {
       case "I":
         break;
       default:
-        throw new Error(`unknown hg status code ${JSON.stringify(code)} for ${JSON.stringify(path)}`);
+        throw new Error(
+          `unknown hg status code ${JSON.stringify(code)} for ${JSON.stringify(path)}`,
+        );
     }
   }
   return entries.filter((entry) => !(entry.action === "deleted" && renamedFrom.has(entry.path)));
@@ -73,3 +76,12 @@ export function parseHgStatus(stdout: string): StatusEntry[] {
 export function isStorableInHg(path: string): boolean {
   return !/[\r\n]/.test(path);
 }
+
+/**
+ * Registry form. hg status does not show unresolved merge files (they look modified); the hg
+ * operations read `hg resolve --list` for those, so `conflicted` stays empty here.
+ */
+export const hgStatusParser: StatusParser = (stdout) => ({
+  entries: parseHgStatus(stdout),
+  conflicted: [],
+});

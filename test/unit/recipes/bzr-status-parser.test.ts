@@ -12,7 +12,7 @@ describe("bzr status parser", () => {
   test("maps short status columns to actions and keeps odd names verbatim", () => {
     const stdout = [
       " D  -dash",
-      " M  ünï\"q",
+      ' M  ünï"q',
       "+N  back\\slash",
       "-D  removed.txt",
       "  * now-executable",
@@ -57,13 +57,7 @@ describe("bzr status parser", () => {
 
   test("add --dry-run lists unknown files and directories, newlines joined back", () => {
     const stdout = "adding nd\nadding nd/g\nadding nd/sub\nadding nd/sub/f\nadding new\nline\n";
-    assert.deepEqual(parseBzrAddDryRun(stdout), [
-      "nd",
-      "nd/g",
-      "nd/sub",
-      "nd/sub/f",
-      "new\nline",
-    ]);
+    assert.deepEqual(parseBzrAddDryRun(stdout), ["nd", "nd/g", "nd/sub", "nd/sub/f", "new\nline"]);
     assert.deepEqual(parseBzrAddDryRun(""), []);
   });
 
@@ -85,6 +79,16 @@ describe("bzr status parser", () => {
 
   test("names with a newline are not storable in bzr", () => {
     assert.equal(isStorableInBzr("a\nb"), false);
-    assert.equal(isStorableInBzr("a b ü \"q\""), true);
+    assert.equal(isStorableInBzr('a b ü "q"'), true);
+  });
+});
+
+test("the registered bzr-status parser reports conflicted paths beside the entries", async () => {
+  const { findStatusParser } = await import("../../../src/recipes/status-parsers/index.js");
+  const parse = findStatusParser("bzr-status");
+  assert.ok(parse);
+  assert.deepEqual(parse(" M  f.txt\nC   Text conflict in f.txt\n"), {
+    entries: [{ path: "f.txt", action: "modified" }],
+    conflicted: ["f.txt"],
   });
 });

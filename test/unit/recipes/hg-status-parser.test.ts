@@ -1,12 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { isStorableInHg, parseHgStatus } from "../../../src/recipes/status-parsers/hg-status-parser.js";
+import {
+  isStorableInHg,
+  parseHgStatus,
+} from "../../../src/recipes/status-parsers/hg-status-parser.js";
 
 // Records as `hg status --print0 --copies` (hg 6.3, HGPLAIN=1) prints them.
 describe("hg status parser", () => {
   test("maps each status code to its action and keeps odd names intact", () => {
-    const stdout =
-      "M -dash\0A sp ace.txt\0? ünï\"q\0R gone.txt\0! missing.txt\0?  leading space\0";
+    const stdout = 'M -dash\0A sp ace.txt\0? ünï"q\0R gone.txt\0! missing.txt\0?  leading space\0';
     assert.deepEqual(parseHgStatus(stdout), [
       { path: "-dash", action: "modified" },
       { path: "sp ace.txt", action: "added" },
@@ -52,5 +54,15 @@ describe("hg status parser", () => {
     assert.equal(isStorableInHg("new\nline"), false);
     assert.equal(isStorableInHg("cr\rname"), false);
     assert.equal(isStorableInHg("fine name ü"), true);
+  });
+});
+
+test("the registered hg-status parser returns the entries", async () => {
+  const { findStatusParser } = await import("../../../src/recipes/status-parsers/index.js");
+  const parse = findStatusParser("hg-status");
+  assert.ok(parse);
+  assert.deepEqual(parse("M a b\0"), {
+    entries: [{ path: "a b", action: "modified" }],
+    conflicted: [],
   });
 });

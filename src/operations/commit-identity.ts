@@ -1,0 +1,29 @@
+import { hostname } from "node:os";
+import { expandArgv } from "../recipes/expand-argv.js";
+import type { RecipeCommands } from "./recipe-commands.js";
+
+/**
+ * Environment for commands that commit. The user's own identity always wins; only when none is
+ * configured (the recipe's `identity` command fails or prints nothing: hg has no ui.username,
+ * brz whoami says "Unable to determine your name") do commits run under the machine's name via
+ * `identityEnv`, instead of failing on every quiet period forever.
+ */
+export async function commitIdentityEnv(
+  commands: RecipeCommands,
+  host: string = hostname(),
+): Promise<Record<string, string>> {
+  const fallback = commands.recipe.identityEnv;
+  if (!fallback || !commands.has("identity")) return {};
+  const result = await commands.run("identity");
+  if (!result.failed && result.stdout.trim() !== "") return {};
+  // Same identity as the git operations give: `autosync <host>`.
+  const values = {
+    name: `autosync ${host}`,
+    email: `autosync@${host.replace(/[^A-Za-z0-9.-]/g, "-") || "localhost"}`,
+  };
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fallback)) {
+    env[key] = expandArgv([value], values)[0] ?? "";
+  }
+  return env;
+}

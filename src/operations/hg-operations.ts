@@ -1,0 +1,438 @@
+import { randomUUID } from "node:crypto";
+import { lstat, readlink, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type {
+  ConflictCopy,
+  OperationKind,
+  OperationRequest,
+  OperationResult,
+} from "../engine/operation.js";
+import type { StatusEntry } from "../engine/status-entry.js";
+import { operationsMessages } from "../messages/operations-messages.js";
+import { isStorableInHg, parseHgStatus } from "../recipes/status-parsers/hg-status-parser.js";
+import type { CommandResult } from "../runtime/command-runner.js";
+import { isConflictCopy } from "./conflict-copy-name.js";
+import { checkHealth } from "./health-check.js";
+import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
+import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
+import type { OperationsOptions } from "./operations-options.js";
+import { RecipeCommands, splitNul } from "./recipe-commands.js";
+import { stripCredentials } from "./remote-url.js";
+import type { RepoDescription, RepoOperations } from "./repo-operations.js";
+import { commitIdentityEnv } from "./commit-identity.js";
+import { withSizes } from "./entry-sizes.js";
+import { isStaleLockHolder } from "./lock-holder.js";
+
+/** hg's name for the remote every clone pushes to and pulls from. */
+const REMOTE = "default";
+const NULL_NODE = /^0{40}$/;
+
+/**
+ * Messages of hg (HGPLAIN keeps them untranslated) and ssh that mean "cannot reach the remote",
+ * as opposed to "the remote refused". Measured: a missing local path gives
+ * "abort: repository /x not found" (exit 255).
+ */
+const OFFLINE =
+  /repository .* not found|does not appear to be an hg repository|there is no Mercurial repository here|unable to connect|could not connect|connection refused|connection reset|timed out|no route to host|network is unreachable|name or service not known|temporary failure in name resolution|could not resolve|ssh: |abort: error: |HTTP Error 50[234]/i;
+
+/** A push that would create a second head: someone pushed first. */
+const REJECTED = /creates new remote head|not known locally|push creates new/i;
+
+/**
+ * Mercurial operations. hg reads every file argument as a pattern (a file named `glob:*` would
+ * match everything), so paths never go on the command line as they are: they are written,
+ * NUL-separated and each prefixed `path:` (exact file, or directory and below), to a list file
+ * inside `.hg` and passed as one `listfile0:` pattern. That also removes any argument-length
+ * limit for thousands of paths.
+ */
+export function createHgOperations(options: OperationsOptions): RepoOperations {
+  const commands = new RecipeCommands(options);
+  const { root, recipe } = options;
+  const isIgnored = options.isIgnored ?? (() => false);
+  const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
+  let identityEnv: Promise<Record<string, string>> | undefined;
+
+  const wanted = (path: string) => isStorableInHg(path) && !isIgnored(path);
+  const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
+
+  async function withPathList<T>(
+    paths: readonly string[],
+    use: (pattern: string) => Promise<T>,
+  ): Promise<T> {
+    const file = join(root, recipe.metadataDir, `autosync-paths-${randomUUID()}`);
+    await writeFile(file, paths.map((path) => `path:${path}\0`).join(""));
+    try {
+      return await use(`listfile0:${file}`);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  async function readNode(ref: string): Promise<string | undefined> {
+    const result = await commands.run("resolveRef", { ref });
+    if (result.failed) return undefined;
+    const node = result.stdout.split("\n")[0]?.trim();
+    return node && !NULL_NODE.test(node) ? node : undefined;
+  }
+
+  async function head(): Promise<string | undefined> {
+    const result = await commands.run("head");
+    const node = result.stdout.trim();
+    return result.failed || node === "" || NULL_NODE.test(node) ? undefined : node;
+  }
+
+  async function mergeInProgress(): Promise<boolean> {
+    const result = await commands.run("mergeInProgress");
+    return !result.failed && result.stdout.trim() !== "";
+  }
+
+  async function status(paths?: readonly string[]): Promise<OperationResult> {
+    let scoped: string[] = [];
+    if (paths && paths.length > 0) {
+      scoped = paths.filter(wanted);
+      if (scoped.length === 0) return { kind: "status", outcome: "ok", entries: [] };
+    }
+    const result =
+      scoped.length > 0
+        ? await withPathList(scoped, (pattern) => commands.run("status", { paths: [pattern] }))
+        : await commands.run("status", { paths: [] });
+    if (result.failed) throw commandFailure(result);
+    const entries = await withSizes(
+      root,
+      parseHgStatus(result.stdout).filter((entry) => wanted(entry.path)),
+    );
+    const deletions = entries.filter((entry) => entry.action === "deleted").length;
+    if (deletions >= trackedCountMinDeletions && deletions > 0) {
+      const tracked = await commands.run("trackedCount");
+      // `hg files` exits 1 when nothing is tracked.
+      const trackedCount = tracked.failed ? 0 : splitNul(tracked.stdout).length;
+      return { kind: "status", outcome: "ok", entries, trackedCount };
+    }
+    return { kind: "status", outcome: "ok", entries };
+  }
+
+  async function commit(
+    entries: readonly StatusEntry[],
+    message: string,
+  ): Promise<OperationResult> {
+    if (await mergeInProgress()) throw new OperationFailure(operationsMessages.mergeInProgress);
+    const committed: StatusEntry[] = [];
+    const paths = new Set<string>();
+    for (const entry of entries) {
+      if (!wanted(entry.path)) continue;
+      const exists = await lstat(join(root, entry.path)).then(
+        () => true,
+        () => false,
+      );
+      // An added file that vanished before the commit is no change any more; naming an
+      // untracked missing file would make hg abort the whole commit ("No such file").
+      if (!exists && entry.action === "added") continue;
+      committed.push(entry);
+      paths.add(entry.path);
+      if (entry.from !== undefined) paths.add(entry.from);
+    }
+    if (paths.size === 0) return { kind: "commit", outcome: "nothing-to-commit" };
+    const env = await identity();
+    const result = await withPathList([...paths], async (pattern) => {
+      const added = await commands.run("addPaths", { paths: [pattern] });
+      if (added.failed && added.exitCode !== 1) throw commandFailure(added);
+      return commands.runArgv([...commands.argv("commit", { message }), "--", pattern], { env });
+    });
+    if (result.failed) {
+      if (/nothing changed/i.test(result.stdout + result.stderr)) {
+        return { kind: "commit", outcome: "nothing-to-commit" };
+      }
+      throw commandFailure(result);
+    }
+    const node = await head();
+    if (!node)
+      throw new OperationFailure(operationsMessages.unexpected("no revision after commit"));
+    return { kind: "commit", outcome: "committed", head: node, entries: committed };
+  }
+
+  async function push(): Promise<OperationResult> {
+    const result = await commands.run("push", { remote: REMOTE }, { network: true });
+    const output = result.stdout + result.stderr;
+    const node = (await head()) ?? "";
+    if (!result.failed) return { kind: "push", outcome: "pushed", head: node };
+    // hg push exits 1 when there is nothing to push.
+    if (result.exitCode === 1 && /no changes found/i.test(output)) {
+      return { kind: "push", outcome: "up-to-date", head: node };
+    }
+    if (REJECTED.test(output)) return { kind: "push", outcome: "rejected" };
+    if (OFFLINE.test(output)) throw new RemoteUnreachable(lastLine(result));
+    throw commandFailure(result);
+  }
+
+  async function pull(
+    request: Extract<OperationRequest, { kind: "pull" }>,
+  ): Promise<OperationResult> {
+    if (await mergeInProgress()) throw new OperationFailure(operationsMessages.mergeInProgress);
+
+    // Everything local is committed first: the merge then works on commits only, and undoing
+    // it (update --clean) cannot touch a single local edit.
+    let needsPush = false;
+    const local = await status();
+    if (local.kind === "status" && local.outcome === "ok" && local.entries.length > 0) {
+      const committed = await commit(local.entries, request.commitMessage);
+      needsPush = committed.kind === "commit" && committed.outcome === "committed";
+    }
+    const before = await head();
+
+    const pulled = await commands.run("pull", { remote: REMOTE }, { network: true });
+    if (pulled.failed) {
+      if (OFFLINE.test(pulled.stdout + pulled.stderr))
+        throw new RemoteUnreachable(lastLine(pulled));
+      throw commandFailure(pulled);
+    }
+
+    const heads = await commands.run("resolveRef", { ref: "heads(branch(.))" });
+    if (heads.failed) throw commandFailure(heads);
+    const incoming = heads.stdout
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((node) => node !== "" && !NULL_NODE.test(node) && node !== before);
+    const other = incoming[0];
+    if (other === undefined) {
+      return {
+        kind: "pull",
+        outcome: "up-to-date",
+        head: before ?? "",
+        changedPaths: [],
+        conflicts: [],
+        needsPush,
+      };
+    }
+
+    const fastForward =
+      before === undefined || (await readNode(`${other} and descendants(${before})`)) !== undefined;
+    let conflicts: ConflictCopy[] = [];
+    if (fastForward) {
+      const updated = await commands.run("update", { rev: other });
+      if (updated.failed) throw commandFailure(updated);
+    } else {
+      conflicts = await merge(before, other, request);
+      needsPush = true;
+    }
+
+    const after = (await head()) ?? "";
+    const changedPaths = before
+      ? await changedBetween(before, after)
+      : await changedBetween("null", after);
+    return { kind: "pull", outcome: "updated", head: after, changedPaths, conflicts, needsPush };
+  }
+
+  async function changedBetween(from: string, to: string): Promise<string[]> {
+    const result = await commands.run("changedPaths", { from, to });
+    if (result.failed) throw commandFailure(result);
+    return splitNul(result.stdout);
+  }
+
+  async function version(rev: string, path: string): Promise<Uint8Array | undefined> {
+    const result = await withPathList([path], (pattern) =>
+      commands.run("showVersion", { rev, path: pattern }, { binaryOutput: true }),
+    );
+    // `hg cat` exits 1 with "no such file in rev" when the revision lacks the file.
+    if (result.failed) return undefined;
+    return result.stdoutBytes ?? new TextEncoder().encode(result.stdout);
+  }
+
+  /**
+   * Merges `other` into the committed local head. internal:fail leaves every file both sides
+   * touched unresolved (local content in the tree, no markers); each is then resolved from
+   * the two committed versions: the remote's at the path, ours in the conflict copy. Any
+   * failure aborts the merge and removes the copies: the tree is the local head again.
+   */
+  async function merge(
+    local: string,
+    other: string,
+    request: Extract<OperationRequest, { kind: "pull" }>,
+  ): Promise<ConflictCopy[]> {
+    const created: string[] = [];
+    const copies: string[] = [];
+    try {
+      const merged = await commands.run("merge", {
+        ref: other,
+        message: operationsMessages.mergeMessage(request.host, REMOTE),
+      });
+      // Exit 1 means "files left unresolved", which is what keep-both handles.
+      if (merged.failed && merged.exitCode !== 1) throw commandFailure(merged);
+
+      const conflicts: ConflictCopy[] = [];
+      const base = await readNode(`ancestor(${local}, ${other})`);
+      for (const path of await unresolved()) {
+        const ours = await version(local, path);
+        const theirs = await version(other, path);
+        if (ours && theirs) {
+          const kind =
+            base !== undefined && (await version(base, path)) !== undefined
+              ? "both-modified"
+              : "both-added";
+          // Same bytes need no copy; a conflict copy is never conflicted again (its local side
+          // stays in history, in the commit made before the merge).
+          let copyPath: string | undefined;
+          if (!Buffer.from(ours).equals(Buffer.from(theirs)) && !isConflictCopy(path)) {
+            const written = await writeConflictCopy({
+              root,
+              path,
+              host: request.host,
+              nowMs: request.nowMs,
+              content: ours,
+            });
+            if (written.created) created.push(written.copyPath);
+            copyPath = written.copyPath;
+            copies.push(copyPath);
+          }
+          await resolveWith("takeTheirs", path);
+          conflicts.push(copyPath ? { path, copyPath, kind } : { path, kind });
+        } else if (theirs) {
+          // Deleted here, modified there: the modified file comes back.
+          await resolveWith("takeTheirs", path);
+          conflicts.push({ path, kind: "deleted-locally" });
+        } else if (ours) {
+          // Modified here, deleted there: the local version stays at its path.
+          await resolveWith("takeOurs", path);
+          conflicts.push({ path, copyPath: path, kind: "deleted-remotely" });
+        } else {
+          await resolveWith("markResolved", path);
+        }
+      }
+      if (copies.length > 0) {
+        const added = await withPathList(copies, (pattern) =>
+          commands.run("addPaths", { paths: [pattern] }),
+        );
+        if (added.failed) throw commandFailure(added);
+      }
+      const left = await unresolved();
+      if (left.length > 0) throw new OperationFailure(operationsMessages.unresolved(left));
+
+      const committed = await commands.run(
+        "commit",
+        { message: mergeCommitMessage(request.host, conflicts) },
+        { env: await identity() },
+      );
+      if (committed.failed) throw commandFailure(committed);
+      return conflicts;
+    } catch (error) {
+      if (await mergeInProgress()) await commands.run("mergeAbort");
+      await removeCreatedCopies(root, created);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new OperationFailure(
+        operationsMessages.mergeFailed(reason),
+        error instanceof OperationFailure ? error.command : undefined,
+      );
+    }
+  }
+
+  async function resolveWith(
+    command: "takeTheirs" | "takeOurs" | "markResolved",
+    path: string,
+  ): Promise<void> {
+    const result = await withPathList([path], (pattern) =>
+      commands.run(command, { paths: [pattern] }),
+    );
+    if (result.failed) throw commandFailure(result);
+  }
+
+  async function unresolved(): Promise<string[]> {
+    const result = await commands.run("listUnmerged");
+    if (result.failed) throw commandFailure(result);
+    const list = JSON.parse(result.stdout || "[]") as { mergestatus?: string; path?: string }[];
+    return list
+      .filter((item) => item.mergestatus?.toLowerCase() === "u" && typeof item.path === "string")
+      .map((item) => item.path as string);
+  }
+
+  async function run(request: OperationRequest): Promise<OperationResult> {
+    const health = await checkHealth(root, recipe.marker);
+    if (!health.healthy) {
+      return {
+        kind: request.kind,
+        outcome: "unhealthy",
+        problem: health.problem,
+        detail: health.detail,
+      };
+    }
+    try {
+      switch (request.kind) {
+        case "status":
+          return await status(request.paths);
+        case "commit":
+          return await commit(request.entries, request.message);
+        case "push":
+          return await push();
+        case "pull":
+          return await pull(request);
+      }
+    } catch (error) {
+      return failure(request.kind, error);
+    }
+  }
+
+  return {
+    run,
+    async describe(): Promise<RepoDescription> {
+      const [rootId, url, node, branch] = await Promise.all([
+        commands.run("rootId"),
+        commands.run("remoteUrl", { remote: REMOTE }),
+        head(),
+        commands.run("branch"),
+      ]);
+      const id = rootId.stdout.trim();
+      return {
+        repositoryId: rootId.failed || id === "" || NULL_NODE.test(id) ? undefined : id,
+        remoteUrl:
+          url.failed || url.stdout.trim() === "" ? undefined : stripCredentials(url.stdout.trim()),
+        head: node,
+        branch: branch.failed ? undefined : branch.stdout.trim() || undefined,
+      };
+    },
+    async recoverStaleLocks(): Promise<string[]> {
+      const removed: string[] = [];
+      for (const lock of ["wlock", "store/lock"]) {
+        const path = join(root, recipe.metadataDir, lock);
+        // hg's locks are symlinks whose target is `host:pid` (on Linux `host/pid-namespace:pid`).
+        const holder = await readlink(path).catch(() => undefined);
+        if (holder === undefined || !isStaleHolder(holder)) continue;
+        await rm(path, { force: true });
+        removed.push(path);
+      }
+      return removed;
+    },
+  };
+}
+
+/** Whether a lock holder `host[/namespace]:pid` names a process of this host that is gone. */
+function isStaleHolder(holder: string): boolean {
+  const colon = holder.lastIndexOf(":");
+  if (colon < 0) return false;
+  const host = holder.slice(0, colon).split("/")[0] ?? "";
+  return isStaleLockHolder(host, Number(holder.slice(colon + 1)));
+}
+
+function mergeCommitMessage(host: string, conflicts: readonly ConflictCopy[]): string {
+  const title = operationsMessages.mergeMessage(host, REMOTE);
+  if (conflicts.length === 0) return title;
+  const lines = conflicts.map(
+    (c) =>
+      `  ${c.path}${c.copyPath && c.copyPath !== c.path ? ` → ${c.copyPath}` : ""} (${c.kind})`,
+  );
+  return [title, "", operationsMessages.mergeConflictsLine(conflicts.length), ...lines].join("\n");
+}
+
+function lastLine(result: CommandResult): string {
+  return (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1) ?? result.shortMessage;
+}
+
+function failure(kind: OperationKind, error: unknown): OperationResult {
+  if (error instanceof RemoteUnreachable) return { kind, outcome: "offline", reason: error.reason };
+  if (error instanceof OperationFailure) {
+    return {
+      kind,
+      outcome: "failed",
+      message: error.message,
+      ...(error.command ? { command: error.command } : {}),
+    };
+  }
+  return { kind, outcome: "failed", message: operationsMessages.unexpected(error) };
+}
