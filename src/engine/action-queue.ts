@@ -69,12 +69,18 @@ export function runAction(ctx: StepContext, item: QueuedAction): void {
         startCommit(ctx, { action: { type: "commit" }, origin: "before-pull", scope: "pending" });
         return;
       }
-      startOperation(ctx, {
-        kind: "pull",
-        commitMessage: engineMessages.pullCommitMessage(s.config.host),
-        host: s.config.host,
-        nowMs: ctx.now,
-      });
+      {
+        // Large files the engine leaves out must not slip in with the pull's pre-merge commit.
+        const skipPaths =
+          s.config.largeFiles.action === "skip" ? Object.keys(s.warnedLargeFiles) : [];
+        startOperation(ctx, {
+          kind: "pull",
+          commitMessage: engineMessages.pullCommitMessage(s.config.host),
+          host: s.config.host,
+          nowMs: ctx.now,
+          ...(skipPaths.length > 0 ? { skipPaths } : {}),
+        });
+      }
       endCoveredPeriods(ctx, "pull");
       s.inFlight = { op: "pull", startedAt: ctx.now, origin: item.origin };
       return;

@@ -8,6 +8,8 @@ export interface LargeFileDecision {
   newlyWarned: { path: string; sizeBytes: number }[];
   /** How many large files were left out (skip) or kept (commit). */
   large: number;
+  /** The large-file memory after this status: paths now small or deleted are forgotten. */
+  warned: Record<string, number>;
 }
 
 /**
@@ -23,16 +25,25 @@ export function applyLargeFileRule(
   const kept: StatusEntry[] = [];
   const newlyWarned: { path: string; sizeBytes: number }[] = [];
   let large = 0;
+  let memory: Record<string, number> | undefined;
   for (const entry of entries) {
     const size = entry.sizeBytes;
     const isLarge = entry.action !== "deleted" && size !== undefined && size > rule.maxBytes;
     if (!isLarge) {
       kept.push(entry);
+      if (entry.path in warned) {
+        memory ??= { ...warned };
+        delete memory[entry.path];
+      }
       continue;
     }
     large += 1;
-    if (warned[entry.path] !== size) newlyWarned.push({ path: entry.path, sizeBytes: size });
+    if (warned[entry.path] !== size) {
+      newlyWarned.push({ path: entry.path, sizeBytes: size });
+      memory ??= { ...warned };
+      memory[entry.path] = size;
+    }
     if (rule.action === "commit") kept.push(entry);
   }
-  return { entries: kept, newlyWarned, large };
+  return { entries: kept, newlyWarned, large, warned: memory ?? { ...warned } };
 }

@@ -170,10 +170,9 @@ function statusForCommit(
   if (entries.length === 0) return;
 
   const large = applyLargeFileRule(entries, s.config.largeFiles, s.warnedLargeFiles);
+  s.warnedLargeFiles = large.warned;
   if (large.newlyWarned.length > 0) {
-    const warned = { ...s.warnedLargeFiles };
     for (const file of large.newlyWarned) {
-      warned[file.path] = file.sizeBytes;
       publish(ctx, {
         type: "warning",
         repo: s.config.repo,
@@ -186,7 +185,6 @@ function statusForCommit(
         hint: engineMessages.largeFileHint(s.config.largeFiles.action),
       });
     }
-    s.warnedLargeFiles = warned;
   }
 
   const allowDeletions = s.allowDeletionsOnce;

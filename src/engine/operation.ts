@@ -16,7 +16,17 @@ export type OperationRequest =
    * `commitMessage` so no local edit can be overwritten; conflicts are resolved by keeping both
    * sides (the remote at the path, the local beside it under `conflictCopyName`).
    */
-  | { kind: "pull"; commitMessage: string; host: string; nowMs: number };
+  | {
+      kind: "pull";
+      commitMessage: string;
+      host: string;
+      nowMs: number;
+      /**
+       * Paths the pre-merge commit must leave out: files above the large-file limit that the
+       * config says to skip (the engine already warned). Absent or empty: commit everything.
+       */
+      skipPaths?: readonly string[];
+    };
 
 export type OperationKind = OperationRequest["kind"];
 

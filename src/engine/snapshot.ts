@@ -50,6 +50,7 @@ export function toSnapshot(s: EngineState, path: string): RepoSnapshot {
     ...(s.lastPull ? { lastPull: s.lastPull } : {}),
     ...(s.lastConflict ? { lastConflict: s.lastConflict } : {}),
     ...(problem ? { problem } : {}),
+    ...(s.paused ? { pausedBy: s.paused.reason } : {}),
     ...(retryAt !== undefined ? { retryAt } : {}),
   };
 }

@@ -32,6 +32,7 @@ describe("deletion guard", () => {
     assert.match(error?.hint ?? "", /autosync resume --allow-deletions notes/);
     assert.ok(sim.effects.some((e) => e.type === "notify" && e.kind === "error"));
     assert.deepEqual(sim.snapshot().problem, { message: error?.message, hint: error?.hint });
+    assert.equal(sim.snapshot().pausedBy, "deletions");
 
     sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
     sim.send({ type: "changesObserved", paths: ["docs/new.txt"] });
@@ -198,6 +199,24 @@ describe("large files", () => {
     sim.send({ type: "changesObserved", paths: ["video.mp4"] });
     sim.advance(1000);
     assert.equal(sim.eventsOf("warning").length, 2, "a new size warns again");
+  });
+
+  test("a skipped large file is kept out of the pull's pre-merge commit until it is small again", () => {
+    const sim = new EngineSimulator(
+      testConfig({ largeFiles: { maxBytes: 50 * MB, action: "skip" } }),
+    );
+    sim.responder = healthyRepo(() => [added("video.mp4", 700 * MB)]);
+    sim.send({ type: "changesObserved", paths: ["video.mp4"] });
+    sim.advance(1000);
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+    assert.deepEqual(sim.operationsOf("pull")[0]?.skipPaths, ["video.mp4"]);
+
+    sim.responder = healthyRepo(() => [modified("video.mp4", 1 * MB)]);
+    sim.send({ type: "changesObserved", paths: ["video.mp4"] });
+    sim.advance(1000);
+    assert.deepEqual(sim.operationsOf("commit")[0]?.entries, [modified("video.mp4", 1 * MB)]);
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+    assert.equal(sim.operationsOf("pull")[1]?.skipPaths, undefined);
   });
 
   test("a large file is committed with a warning when configured", () => {
