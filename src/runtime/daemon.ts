@@ -1,0 +1,288 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { Announcer, Notifier } from "../channels/announcer.js";
+import { createAnnouncer } from "../channels/create-announcer.js";
+import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
+import type { EngineInput } from "../engine/engine-input.js";
+import type { RepoSnapshot } from "../engine/repo-snapshot.js";
+import { EventBus } from "../events/event-bus.js";
+import { runtimeMessages } from "../messages/runtime-messages.js";
+import { createOperations } from "../operations/create-operations.js";
+import type { RepoOperations } from "../operations/repo-operations.js";
+import { systemClock, type Clock } from "./clock.js";
+import { execaRunner, type CommandRunner } from "./command-runner.js";
+import { createIgnoreFilter, type IgnoreFilter } from "./ignore-filter.js";
+import { acquireInstanceLock, type InstanceLock } from "./instance-lock.js";
+import { writePidfile, type Pidfile } from "./pidfile.js";
+import { RepositoryRunner } from "./repository-runner.js";
+import { startWatcher, type Watcher, type WatcherError } from "./watcher/watcher.js";
+
+export { AlreadyRunningError } from "./instance-lock.js";
+
+export interface DaemonOptions {
+  clock?: Clock;
+  /** Runs DVCS commands and user hooks; execa by default. */
+  runner?: CommandRunner;
+  /** Channels (issue 5); built from `config.channels` when absent. */
+  announcer?: Announcer;
+  /** Desktop notices; none when absent. */
+  notifier?: Notifier;
+  bus?: EventBus;
+  /** Unique per running daemon: tells our own announcement echoes apart. */
+  instanceId?: string;
+  /** Take the per-repository instance locks and the pidfile (default true). */
+  lock?: boolean;
+  /** Where secrets and the git global excludes lookup read the environment; process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Builds the operations of a repository; createOperations by default. */
+  createOperations?: (
+    repository: ResolvedRepository,
+    isIgnored: IgnoreFilter["isIgnored"],
+  ) => RepoOperations;
+}
+
+export interface DaemonHandle {
+  bus: EventBus;
+  snapshots(): RepoSnapshot[];
+  /** `repo` undefined: every repository. Throws for an unknown repository name. */
+  request(repo: string | undefined, input: EngineInput): void;
+  /** Finishes the operation in flight everywhere, then releases everything. Idempotent. */
+  stop(): Promise<void>;
+  /** Resolves once the daemon stopped (after `stop()`). */
+  stopped: Promise<void>;
+  instanceId: string;
+}
+
+/** The name of the per-repository lock file inside the metadata dir. */
+// Not `*.lock`: stale-lock recovery removes unheld `*.lock` files in the metadata dir.
+export const INSTANCE_LOCK_FILE = "autosync-instance.json";
+
+interface Served {
+  repository: ResolvedRepository;
+  filter: IgnoreFilter;
+  runner: RepositoryRunner;
+  watcher?: Watcher;
+}
+
+export function newInstanceId(host: string): string {
+  return `${host}-${process.pid}-${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * Starts syncing every configured repository: instance locks and pidfile first (a second
+ * autosync on the same repository is refused with AlreadyRunningError), then per repository the
+ * ignore filter, the operations, the watcher and the runner; channels last.
+ */
+export async function startDaemon(
+  config: ResolvedConfig,
+  options: DaemonOptions = {},
+): Promise<DaemonHandle> {
+  const clock = options.clock ?? systemClock;
+  const bus = options.bus ?? new EventBus(clock);
+  const env = options.env ?? process.env;
+  const commandRunner = options.runner ?? execaRunner;
+  const instanceId = options.instanceId ?? newInstanceId(config.host);
+  const useLocks = options.lock ?? true;
+  const locks: InstanceLock[] = [];
+  let pidfile: Pidfile | undefined;
+  const served: Served[] = [];
+  let announcer: Announcer | undefined;
+
+  async function releaseAll(): Promise<void> {
+    await Promise.all(served.map((entry) => entry.watcher?.close().catch(() => {})));
+    await Promise.all(locks.map((lock) => lock.release().catch(() => {})));
+    await pidfile?.remove().catch(() => {});
+  }
+
+  try {
+    if (useLocks) {
+      for (const repository of config.repositories) {
+        const file = join(repository.path, repository.recipe.metadataDir, INSTANCE_LOCK_FILE);
+        const info = {
+          pid: process.pid,
+          instanceId,
+          host: config.host,
+          startedAt: new Date(clock.now()).toISOString(),
+        };
+        try {
+          locks.push(await acquireInstanceLock(file, info, repository.path));
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          // A root that is missing (unmounted drive) must not stop the others: the engine's
+          // health check pauses it and says so.
+          if (code !== "ENOENT" && code !== "ENOTDIR" && code !== "EACCES" && code !== "EROFS")
+            throw error;
+          bus.publish({
+            type: "warning",
+            repo: repository.name,
+            message: runtimeMessages.lockUnavailable(repository.path, code),
+          });
+        }
+      }
+      pidfile = await writePidfile(config.pidfile);
+    }
+
+    announcer =
+      options.announcer ??
+      createAnnouncer(config.channels, { host: config.host, instanceId, bus, env, clock });
+    const announce = announcer.announce.bind(announcer);
+
+    for (const repository of config.repositories) {
+      const filter = await createIgnoreFilter({
+        root: repository.path,
+        recipe: repository.recipe,
+        ignore: repository.ignore,
+        env,
+      });
+      for (const problem of filter.problems()) {
+        bus.publish({
+          type: "warning",
+          repo: repository.name,
+          message: runtimeMessages.ignoreProblem(problem),
+        });
+      }
+      const isIgnored = (relPath: string) => filter.isIgnored(relPath);
+      const operations = options.createOperations
+        ? options.createOperations(repository, isIgnored)
+        : createOperations({
+            root: repository.path,
+            recipe: repository.recipe,
+            runner: commandRunner,
+            isIgnored,
+          });
+      const runner = new RepositoryRunner({
+        root: repository.path,
+        engine: repository.engine,
+        operations,
+        clock,
+        bus,
+        commandRunner,
+        announce,
+        ...(options.notifier ? { notifier: options.notifier } : {}),
+        ...(repository.repositoryId !== undefined ? { repositoryId: repository.repositoryId } : {}),
+        ...(repository.pullUrl !== undefined ? { pullUrl: repository.pullUrl } : {}),
+      });
+      served.push({ repository, filter, runner });
+    }
+
+    // Watch before the first status: an edit made while that status runs must not be missed.
+    await Promise.all(
+      served.map(async (entry) => {
+        entry.watcher = await watchRepository(entry, bus, clock);
+      }),
+    );
+    await Promise.all(served.map((entry) => entry.runner.start()));
+  } catch (error) {
+    await releaseAll();
+    throw error;
+  }
+
+  const activeAnnouncer = announcer;
+  activeAnnouncer.setRepositories(
+    served.map((entry) => entry.runner.repositoryId).filter((id): id is string => id !== undefined),
+  );
+  activeAnnouncer.onAnnouncement((announcement) => {
+    if (announcement.instanceId === instanceId) return;
+    for (const entry of served) {
+      if (entry.runner.repositoryId !== announcement.repositoryId) continue;
+      entry.runner.dispatch({
+        type: "announcementReceived",
+        channel: announcement.channel,
+        fromHost: announcement.fromHost,
+        head: announcement.head,
+      });
+    }
+  });
+  await activeAnnouncer.start().catch((error: unknown) => {
+    bus.publish({ type: "error", message: String(error) });
+  });
+  bus.publish({ type: "info", message: runtimeMessages.started(served.length, instanceId) });
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<void> | undefined;
+
+  async function stop(): Promise<void> {
+    for (const entry of served) entry.runner.dispatch({ type: "shutdownRequested" });
+    await Promise.all(served.map((entry) => entry.runner.stopped));
+    await activeAnnouncer.stop().catch(() => {});
+    options.notifier?.stop();
+    await releaseAll();
+    bus.publish({ type: "info", message: runtimeMessages.stopped });
+    resolveStopped();
+  }
+
+  const handle: DaemonHandle = {
+    bus,
+    instanceId,
+    stopped,
+    snapshots: () => served.map((entry) => entry.runner.snapshot()),
+    request(repo, input) {
+      const targets =
+        repo === undefined ? served : served.filter((entry) => entry.repository.name === repo);
+      if (targets.length === 0 && repo !== undefined) {
+        throw new Error(
+          runtimeMessages.unknownRepository(
+            repo,
+            served.map((entry) => entry.repository.name),
+          ),
+        );
+      }
+      if (input.type === "shutdownRequested") {
+        void handle.stop();
+        return;
+      }
+      for (const entry of targets) entry.runner.dispatch(input);
+    },
+    stop() {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+  return handle;
+}
+
+async function watchRepository(entry: Served, bus: EventBus, clock: Clock): Promise<Watcher> {
+  const { repository, filter, runner } = entry;
+  const { rescanIntervalMs } = repository.watcher;
+  return startWatcher({
+    root: repository.path,
+    backend: repository.watcher.backend,
+    skipDirs: [repository.recipe.metadataDir],
+    isIgnored: filter.isIgnored,
+    observe: filter.observe,
+    clock,
+    rescanIntervalMs,
+    onChanges: (paths) => runner.dispatch({ type: "changesObserved", paths }),
+    onRescanNeeded: (reason) => {
+      void filter
+        .reload()
+        .catch(() => {})
+        .then(() => runner.dispatch({ type: "rescanNeeded", reason }));
+    },
+    onError: (error: WatcherError) => {
+      const repo = repository.name;
+      if (error.kind === "watch-limit") {
+        bus.publish({
+          type: "error",
+          repo,
+          ...runtimeMessages.watchLimit(repository.path, rescanIntervalMs),
+        });
+      } else if (error.kind === "overflow") {
+        bus.publish({
+          type: "warning",
+          repo,
+          message: runtimeMessages.watcherLostEvents(repository.path, error.message),
+        });
+      } else if (error.degraded) {
+        bus.publish({
+          type: "error",
+          repo,
+          ...runtimeMessages.watchFailed(repository.path, error.message, rescanIntervalMs),
+        });
+      } else {
+        bus.publish({ type: "warning", repo, message: error.message });
+      }
+    },
+  });
+}

@@ -1,0 +1,284 @@
+import type { AnnouncementInfo, Notifier } from "../channels/announcer.js";
+import type { Effect } from "../engine/effect.js";
+import type { EngineConfig } from "../engine/engine-config.js";
+import type { EngineInput } from "../engine/engine-input.js";
+import type { EngineState } from "../engine/engine-state.js";
+import { createEngine } from "../engine/initial-state.js";
+import type { OperationRequest, OperationResult } from "../engine/operation.js";
+import type { RepoSnapshot } from "../engine/repo-snapshot.js";
+import { toSnapshot } from "../engine/snapshot.js";
+import { step } from "../engine/step.js";
+import type { EventBus } from "../events/event-bus.js";
+import { runtimeMessages } from "../messages/runtime-messages.js";
+import type { RepoDescription, RepoOperations } from "../operations/repo-operations.js";
+import type { Clock, TimerHandle } from "./clock.js";
+import type { CommandRunner } from "./command-runner.js";
+
+export interface RepositoryRunnerOptions {
+  /** Absolute path of the working copy. */
+  root: string;
+  engine: EngineConfig;
+  operations: RepoOperations;
+  clock: Clock;
+  bus: EventBus;
+  /** Runs the pipeline's user commands (`run` actions) in the root. */
+  commandRunner: CommandRunner;
+  /** Called for `announce` effects; the daemon hands it to the announcer. */
+  announce?: (info: AnnouncementInfo) => void;
+  notifier?: Notifier;
+  /** Overrides the id derived by the operations (config `repositoryId`). */
+  repositoryId?: string;
+  /** This machine's pull URL for the repository, announced to peers. */
+  pullUrl?: string;
+  /** Seed of the engine's backoff jitter; derived from host and repository when absent. */
+  seed?: number;
+}
+
+function hashSeed(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619);
+  return hash >>> 0;
+}
+
+/**
+ * The shell around one repository's engine: feeds it inputs one at a time, runs the effects it
+ * returns (timers on the injected clock, DVCS operations strictly one at a time, announcements,
+ * notices, user hooks, bus events) and feeds each outcome back as the next input.
+ */
+export class RepositoryRunner {
+  private state: EngineState;
+  private readonly timers = new Map<string, TimerHandle>();
+  private readonly queue: EngineInput[] = [];
+  private draining = false;
+  private inFlight: OperationRequest["kind"] | undefined;
+  private readonly hooks = new Set<Promise<unknown>>();
+  private description: RepoDescription | undefined;
+  private announceWarned = false;
+  private begun = false;
+  private resolveStopped!: () => void;
+  /** Resolves once the engine finished its shutdown (after `shutdownRequested`). */
+  readonly stopped: Promise<void>;
+
+  constructor(private readonly options: RepositoryRunnerOptions) {
+    const seed = options.seed ?? hashSeed(`${options.engine.host}\0${options.engine.repo}`);
+    this.state = createEngine(options.engine, seed, options.clock.now());
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+  }
+
+  get name(): string {
+    return this.options.engine.repo;
+  }
+
+  get root(): string {
+    return this.options.root;
+  }
+
+  /** The id announcements carry: the config's override, else the one the DVCS gives. */
+  get repositoryId(): string | undefined {
+    return this.options.repositoryId ?? this.description?.repositoryId;
+  }
+
+  get isStopped(): boolean {
+    return this.state.stopped;
+  }
+
+  /** Removes stale DVCS locks of ours, learns the repository's facts, then starts the engine. */
+  async start(): Promise<void> {
+    if (this.begun) return;
+    this.begun = true;
+    try {
+      const removed = await this.options.operations.recoverStaleLocks();
+      if (removed.length > 0) {
+        this.publish({
+          type: "warning",
+          repo: this.name,
+          message: runtimeMessages.staleLocksRemoved(removed),
+        });
+      }
+    } catch (error) {
+      this.publish({ type: "warning", repo: this.name, message: String(error) });
+    }
+    await this.refreshDescription();
+    this.dispatch({ type: "started" });
+  }
+
+  /** Facts for announcements (repository id, remote); refreshed after pushes. */
+  async refreshDescription(): Promise<RepoDescription | undefined> {
+    try {
+      this.description = await this.options.operations.describe();
+    } catch {
+      // Describe is informational; the next push tries again.
+    }
+    return this.description;
+  }
+
+  snapshot(): RepoSnapshot {
+    const snapshot = toSnapshot(this.state, this.options.root);
+    const remoteUrl = this.description?.remoteUrl;
+    return remoteUrl !== undefined && snapshot.remoteUrl === undefined
+      ? { ...snapshot, remoteUrl }
+      : snapshot;
+  }
+
+  /** The engine state itself, for tests and diagnostics. */
+  engineState(): EngineState {
+    return this.state;
+  }
+
+  /**
+   * Queues an input. Inputs are stepped strictly in arrival order, also when an effect (a timer
+   * of 0 ms, a synchronous callback) produces the next input while effects are still being run.
+   */
+  dispatch(input: EngineInput): void {
+    if (!this.begun && input.type === "shutdownRequested") {
+      // Never started: nothing runs, nothing to finish.
+      this.finish();
+      return;
+    }
+    this.queue.push(input);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        const result = step(this.state, next, this.options.clock.now());
+        this.state = result.state;
+        for (const effect of result.effects) this.run(effect);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case "startTimer": {
+        this.cancelTimer(effect.timer);
+        const timer = effect.timer;
+        const handle = this.options.clock.setTimeout(() => {
+          this.timers.delete(timer);
+          this.dispatch({ type: "timerFired", timer });
+        }, effect.delayMs);
+        this.timers.set(timer, handle);
+        break;
+      }
+      case "cancelTimer":
+        this.cancelTimer(effect.timer);
+        break;
+      case "runOperation":
+        this.runOperation(effect.operation);
+        break;
+      case "announce":
+        this.announce(effect.head);
+        break;
+      case "notify":
+        this.options.notifier?.notify(effect.kind, effect.title, effect.body);
+        break;
+      case "runCommand":
+        this.runHook(effect.argv);
+        break;
+      case "publish":
+        this.publish(effect.event);
+        break;
+      case "stopped":
+        this.finish();
+        break;
+    }
+  }
+
+  private publish(event: Parameters<EventBus["publish"]>[0]): void {
+    this.options.bus.publish(event);
+  }
+
+  private cancelTimer(timer: string): void {
+    const handle = this.timers.get(timer);
+    if (handle) this.options.clock.clearTimeout(handle);
+    this.timers.delete(timer);
+  }
+
+  private runOperation(operation: OperationRequest): void {
+    if (this.inFlight !== undefined) {
+      // The engine guarantees one operation at a time; running two would race on the index.
+      this.publish({
+        type: "error",
+        repo: this.name,
+        message: runtimeMessages.engineBug(
+          this.name,
+          `${operation.kind} requested while ${this.inFlight} runs`,
+        ),
+      });
+      return;
+    }
+    this.inFlight = operation.kind;
+    const kind = operation.kind;
+    this.options.operations
+      .run(operation)
+      .catch((error: unknown): OperationResult => ({
+        kind,
+        outcome: "failed",
+        message: error instanceof Error ? error.message : String(error),
+      }))
+      .then((result) => {
+        this.inFlight = undefined;
+        if (
+          result.kind === "push" &&
+          (result.outcome === "pushed" || result.outcome === "up-to-date")
+        ) {
+          void this.refreshDescription();
+        }
+        this.dispatch({ type: "operationFinished", result });
+      });
+  }
+
+  private announce(head: string): void {
+    const repositoryId = this.repositoryId;
+    if (repositoryId === undefined) {
+      if (!this.announceWarned) {
+        this.announceWarned = true;
+        this.publish({
+          type: "warning",
+          repo: this.name,
+          ...runtimeMessages.noRepositoryId(this.name),
+        });
+      }
+      return;
+    }
+    const remoteUrl = this.description?.remoteUrl;
+    this.options.announce?.({
+      repositoryId,
+      head,
+      ...(remoteUrl !== undefined ? { remoteUrl } : {}),
+      ...(this.options.pullUrl !== undefined ? { pullUrl: this.options.pullUrl } : {}),
+    });
+  }
+
+  private runHook(argv: readonly string[]): void {
+    const hook = this.options.commandRunner
+      .run(argv, { cwd: this.options.root })
+      .then(
+        (result) => {
+          if (result.failed) {
+            this.publish({
+              type: "warning",
+              repo: this.name,
+              message: runtimeMessages.hookFailed(this.name, result.shortMessage),
+            });
+          }
+        },
+        (error: unknown) => {
+          this.publish({
+            type: "warning",
+            repo: this.name,
+            message: runtimeMessages.hookFailed(this.name, `${argv.join(" ")}: ${String(error)}`),
+          });
+        },
+      )
+      .finally(() => this.hooks.delete(hook));
+    this.hooks.add(hook);
+  }
+
+  private finish(): void {
+    for (const timer of [...this.timers.keys()]) this.cancelTimer(timer);
+    // Hooks already started may finish; the runner is stopped once they did.
+    void Promise.allSettled([...this.hooks]).then(() => this.resolveStopped());
+  }
+}
