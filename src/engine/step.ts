@@ -96,6 +96,11 @@ export function step(state: EngineState, input: EngineInput, nowMs: number): Ste
   }
 
   drain(ctx);
+  if (s.shuttingDown) {
+    // The result of the last operation may ask for a backoff retry or a recheck; after shutdown
+    // nothing is retried, and a timer left behind would keep the process alive.
+    ctx.effects = ctx.effects.filter((effect) => effect.type !== "startTimer");
+  }
   if (s.shuttingDown && !s.inFlight && !s.stopped) {
     s.stopped = true;
     ctx.effects.push({ type: "stopped" });

@@ -32,6 +32,17 @@ describe("shutdown", () => {
     assert.deepEqual(sim.kinds(), ["status"], "nothing after stopped");
   });
 
+  test("an operation that goes offline during shutdown leaves no retry timer behind", () => {
+    const sim = new EngineSimulator();
+    sim.send({ type: "syncRequested" });
+    sim.finish(statusOk([]));
+    assert.equal(sim.current()?.kind, "pull");
+    sim.send({ type: "shutdownRequested" });
+    sim.finish({ kind: "pull", outcome: "offline", reason: "no route to host" });
+    assert.equal(sim.stopped, true);
+    assert.equal(sim.timers.size, 0);
+  });
+
   test("shutdown with nothing running stops at once and leaves pending changes for the next start", () => {
     const sim = new EngineSimulator();
     sim.send({ type: "changesObserved", paths: ["a.md"] });
