@@ -1,5 +1,13 @@
 import type { CliCommand } from "./command.js";
 import { runCommand } from "./commands/run.js";
+import { validateCommand } from "./commands/validate.js";
+import { initCommand } from "./commands/init.js";
+import { importLegacyCommand } from "./commands/import-legacy.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
-export const commands: readonly CliCommand[] = [runCommand];
+export const commands: readonly CliCommand[] = [
+  runCommand,
+  validateCommand,
+  initCommand,
+  importLegacyCommand,
+];

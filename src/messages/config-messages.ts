@@ -1,4 +1,5 @@
 /** User-facing text of the config area (loading, validation, init, import-legacy). */
+import type { Diagnostic } from "../config/diagnostic.js";
 
 export const secretMessages = {
   envUnset: (name: string) =>
@@ -143,4 +144,125 @@ export const loadMessages = {
     hint: "run `autosync init` to write a commented starter config",
   },
   unreadable: (code: string) => ({ expected: "a readable config file", found: code }),
+};
+
+export const validateMessages = {
+  help: `Usage: autosync validate [FILES…] [--format text|json] [--strict] [--config PATH]
+
+Checks config and recipe files and reports every problem at once, each with
+file:line:column, the key path, what was expected and what was found.
+Without FILES it checks the config autosync would use (found from the current
+directory, like \`autosync run\`).
+
+A file is a recipe when its $schema (key or yaml-language-server comment) names
+recipe.schema.json, or when it has a top-level \`commands\` or \`statusParser\`
+key and no \`repositories\`; anything else is a config.
+
+Beyond the schema it checks: the recipe exists and its commands use only the
+placeholders they get; each watch root exists and is a working copy of the
+recipe's kind; roots do not overlap; repository names are unique; environment
+variables named by secrets and paths are set; inline secrets sit in a file
+only you can read.
+
+A missing watch root, an unset secret variable and an inline secret in a
+readable file are warnings (the file is valid; this machine is not ready) —
+\`autosync run\` refuses a missing root.
+
+Options:
+  --format text|json  json: {"valid": bool, "diagnostics": [{severity, file,
+                      line, column, keyPath, expected, found, hint, message}]}
+  --strict            treat warnings as errors
+  --config PATH       validate this config file (same as giving it as FILE)
+
+Exit codes: 0 valid (warnings allowed), 1 invalid or no config found,
+2 usage error (unknown option, bad --format).
+`,
+  usage: (detail: string) =>
+    `autosync validate: ${detail}\nRun 'autosync validate --help' for usage.\n`,
+  badFormat: (format: string | undefined) => `--format must be text or json, got '${format}'`,
+  unreadable: (code: string) => ({ expected: "a readable file", found: code }),
+  notFound: loadMessages.notFound,
+  summary: (file: string, kind: string, diagnostics: readonly Diagnostic[]) => {
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
+    const warnings = diagnostics.length - errors;
+    const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    if (errors > 0)
+      return `${file}: invalid ${kind} (${count(errors, "error")}${warnings ? `, ${count(warnings, "warning")}` : ""})`;
+    return `${file}: valid ${kind}${warnings ? ` (${count(warnings, "warning")})` : ""}`;
+  },
+};
+
+export const initMessages = {
+  help: `Usage: autosync init [DIR] [--recipe git|hg|bzr]
+
+Writes DIR/autosync.config.yaml (DIR defaults to the current directory): a
+commented starter config with the schema reference for editors. When DIR is a
+working copy it becomes the one repository (and its kind picks the recipe);
+otherwise ~/notes is filled in as an example to change. Never overwrites an
+existing file. The file is created with mode 0600.
+
+Exit codes: 0 written, 1 file exists or DIR is not a directory, 2 usage error.
+`,
+  usage: (detail: string) => `autosync init: ${detail}\nRun 'autosync init --help' for usage.\n`,
+  tooManyDirs: "give at most one DIR",
+  badRecipe: (recipe: string, known: readonly string[]) =>
+    `--recipe must be one of ${known.join(", ")}, got '${recipe}'`,
+  noDirectory: (dir: string) => `autosync init: ${dir} is not a directory.\n`,
+  exists: (file: string) =>
+    `autosync init: ${file} already exists; not overwriting it. Edit it, or remove it first.\n`,
+  cannotWrite: (file: string, code: string) => `autosync init: cannot write ${file} (${code}).\n`,
+  written: (file: string, detected: string | undefined, kind: string) =>
+    `Wrote ${file}\n` +
+    (detected === kind
+      ? `It syncs this ${kind} working copy. Next: autosync validate, then autosync run.\n`
+      : `Set repositories[0].path to your ${kind} working copy, then: autosync validate, autosync run.\n`),
+};
+
+export const importMessages = {
+  help: `Usage: autosync import-legacy [FILE]
+
+Converts a dvcs-autosync config (INI with [autosync], [dvcs] and [xmpp]
+sections; FILE defaults to ~/.autosync) into an autosync YAML config on
+stdout, with comments for everything that does not carry over:
+  path → repositories[0].path        pidfile → pidfile
+  readfrequency → timers.commitDelay ignorepath → ignore.patterns
+  syncmethod xmpp → channels.xmpp    username → jid, alsonotify → alsoNotify
+  password → { env: AUTOSYNC_XMPP_PASSWORD } (never copied inline)
+  notifymethod → notify.desktop.enabled
+  *cmd shell commands → a comment (autosync uses recipe argv templates)
+
+Example: autosync import-legacy > autosync.config.yaml && autosync validate
+
+Exit codes: 0 converted, 1 FILE unreadable or without [autosync] path,
+2 usage error.
+`,
+  usage: (detail: string) =>
+    `autosync import-legacy: ${detail}\nRun 'autosync import-legacy --help' for usage.\n`,
+  tooManyFiles: "give at most one FILE",
+  unreadable: (file: string, code: string) =>
+    `autosync import-legacy: cannot read ${file} (${code}).\n`,
+  noPath: (file: string) =>
+    `autosync import-legacy: ${file} has no \`path\` in its [autosync] section; nothing to convert.\n`,
+  commandsComment: (keys: readonly string[], recipe: string) => [
+    "  # The legacy shell commands do not carry over: autosync runs argv templates from a",
+    `  # recipe, never shell strings. Their first word chose the ${recipe} recipe; override single`,
+    "  # commands under `commands:` if you need to. Not carried over:",
+    `  # ${keys.join(", ")}.`,
+  ],
+  jidPlaceholder: (username: string) =>
+    `    # TODO: the legacy username ${JSON.stringify(username)} is not a JID; put your account here.`,
+  passwordComment: [
+    "    # The legacy password is not copied into this file. Before starting autosync:",
+    "    #   export AUTOSYNC_XMPP_PASSWORD='…'   (or use { command: \"pass show xmpp\" })",
+  ],
+  alsoNotifyDropped: (value: string) =>
+    `    # alsonotify ${JSON.stringify(value)} is not a JID, so it was left out (alsoNotify: other@example.org).`,
+  syncmethodDropped: (method: string) =>
+    `# syncmethod = ${method} has no autosync channel; autosync pulls every timers.pullInterval. See channels in docs/config.md.`,
+  notifymethodComment: (method: string) =>
+    `    # notifymethod = ${method}: desktop popups ${method === "all" || method === "desktop" ? "on" : "off"}${method === "all" || method === "xmpp" ? " (XMPP notices go to channels.xmpp.alsoNotify)" : ""}.`,
+  pulllockComment: (value: string) =>
+    `# pulllock = ${value} does not carry over: autosync runs one operation at a time per repository and commits local changes before every pull.`,
+  unknownKeys: (keys: readonly string[]) =>
+    `# Not carried over (unknown to this converter): ${keys.join(", ")}.`,
 };
