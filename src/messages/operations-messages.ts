@@ -17,6 +17,8 @@ export const operationsMessages = {
   mergeMessage: (host: string, remoteRef: string) => `autosync: merge ${remoteRef} on ${host}`,
   mergeConflictsLine: (count: number) =>
     `${count} conflict${count === 1 ? "" : "s"}, both sides kept:`,
+  pullDeletionGuard: (deleted: number, tracked: number) =>
+    `not pulling: ${deleted} of ${tracked} tracked files are deleted locally, and the deletion guard holds them back (nothing was committed or merged)`,
   unexpected: (error: unknown) =>
     `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
 } as const;

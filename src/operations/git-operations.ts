@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
 import type { StatusEntry } from "../engine/status-entry.js";
+import { checkDeletions } from "../engine/deletion-guard.js";
 import { operationsMessages } from "../messages/operations-messages.js";
 import { expandArgv } from "../recipes/expand-argv.js";
 import { findStatusParser } from "../recipes/status-parsers/index.js";
@@ -33,6 +34,7 @@ interface StageEntry {
 }
 
 const GITLINK_MODE = "160000";
+const DEFAULT_GUARD = { maxShare: 0.5, minFiles: 100 };
 
 export function createGitOperations(options: OperationsOptions): RepoOperations {
   return new GitOperations(options);
@@ -266,7 +268,13 @@ class GitOperations implements RepoOperations {
       return { kind: "push", outcome: updated ? "pushed" : "up-to-date", head };
     }
     const rejected = refLines.find((line) => line.startsWith("!"));
-    if (rejected && /\[rejected\].*\((non-fast-forward|fetch first)\)/.test(rejected)) {
+    // Behind the remote, or lost a race with a concurrent push to the same ref (the remote
+    // says "cannot lock ref … is at X but expected Y"): either way pull first, then push.
+    if (
+      rejected &&
+      (/\[rejected\].*\((non-fast-forward|fetch first)\)/.test(rejected) ||
+        /cannot lock ref .* but expected/.test(result.stderr))
+    ) {
       return { kind: "push", outcome: "rejected" };
     }
     const offline = rejected ? undefined : gitOfflineReason(result);
@@ -297,7 +305,10 @@ class GitOperations implements RepoOperations {
 
     // Never let a merge meet uncommitted work: it would refuse, or worse, mix it in.
     const local = await this.localChanges();
-    if (local.length > 0) await this.commitEntries(local, request.commitMessage);
+    if (local.length > 0) {
+      await this.refuseMassDeletion(local);
+      await this.commitEntries(local, request.commitMessage);
+    }
 
     const oldHead = await this.head();
     if (oldHead !== undefined && (await this.countCommits(oldHead, remoteRef)) === 0) {
@@ -312,6 +323,20 @@ class GitOperations implements RepoOperations {
     const changedPaths = await this.changedPaths(oldHead, newHead);
     const needsPush = (await this.countCommits(remoteRef, newHead)) > 0;
     return this.pullResult("updated", newHead, changedPaths, conflicts, needsPush);
+  }
+
+  /**
+   * The commit before a merge is not seen by the engine's deletion guard, so it applies the
+   * same rule: an emptied or half-unmounted tree must not be committed (and then pushed to
+   * every machine) just because a pull came in first.
+   */
+  private async refuseMassDeletion(local: readonly StatusEntry[]) {
+    if (!local.some((entry) => entry.action === "deleted")) return;
+    const tracked = splitNul((await this.git.ok("trackedCount", { paths: [] })).stdout).length;
+    const verdict = checkDeletions(local, tracked, this.options.deletionGuard ?? DEFAULT_GUARD);
+    if (!verdict.ok) {
+      throw new OperationFailure(operationsMessages.pullDeletionGuard(verdict.deleted, tracked));
+    }
   }
 
   private pullResult(

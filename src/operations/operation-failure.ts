@@ -27,6 +27,25 @@ export function failedCommand(result: CommandResult): FailedCommand {
   return { argv: result.argv, exitCode: result.exitCode, stderrTail: lastLines(result.stderr) };
 }
 
+/**
+ * The failure with one readable line: the command (program and subcommand; the full argv is in
+ * `command`) and the first `error:`/`fatal:`/`abort:` line of stderr, which says why, rather
+ * than the last one, which is often just "Aborting".
+ */
 export function commandFailure(result: CommandResult): OperationFailure {
-  return new OperationFailure(result.shortMessage, failedCommand(result));
+  const lines = result.stderr.split("\n").map((line) => line.trim());
+  const reason =
+    lines.find((line) => /^(error|fatal|abort|brz: ERROR):/i.test(line)) ??
+    lines.filter(Boolean).at(-1) ??
+    "";
+  const status = result.timedOut
+    ? "timed out"
+    : result.exitCode !== undefined
+      ? `exit ${result.exitCode}`
+      : (result.signal ?? "did not start");
+  const what = result.argv.slice(0, 2).join(" ");
+  return new OperationFailure(
+    `${what} failed (${status})${reason ? `: ${reason}` : ""}`,
+    failedCommand(result),
+  );
 }

@@ -1,3 +1,4 @@
+import type { EngineConfig } from "../engine/engine-config.js";
 import type { Recipe } from "../recipes/recipe.js";
 import type { CommandRunner } from "../runtime/command-runner.js";
 
@@ -19,6 +20,11 @@ export interface OperationsOptions {
    * deletions are reported. Default 1: always when anything is deleted.
    */
   trackedCountMinDeletions?: number;
+  /**
+   * The engine's mass-deletion guard, applied to the commit a pull makes before merging (that
+   * commit bypasses the engine's own check). Default: 50 % and at least 100 files.
+   */
+  deletionGuard?: EngineConfig["deletionGuard"];
   /** Timeout of commands that talk to a remote (push, fetch, pull). Default 120 s. */
   networkTimeoutMs?: number;
   /** Timeout of local commands (status, add, commit, merge). Default 10 min: huge trees. */

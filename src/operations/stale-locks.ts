@@ -1,4 +1,4 @@
-import { readdir, readFile, readlink, rm } from "node:fs/promises";
+import { readdir, readFile, readlink, realpath, rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 
 /**
@@ -21,7 +21,9 @@ export async function removeStaleLocks(options: {
   if (options.locks.length === 0) return [];
   const processes = await listProcesses();
   if (processes === undefined) return [];
-  const workDirs = options.workDirs.map((dir) => resolve(dir));
+  // /proc shows resolved paths: compare against resolved ones (tmp dirs are often symlinked).
+  const real = (path: string) => realpath(path).catch(() => resolve(path));
+  const workDirs = await Promise.all(options.workDirs.map(real));
   const busy = processes.some(
     (proc) =>
       proc.pid !== process.pid &&
@@ -34,7 +36,7 @@ export async function removeStaleLocks(options: {
   const removed: string[] = [];
   for (const lock of options.locks) {
     const absolute = resolve(lock);
-    if (held.has(absolute)) continue;
+    if (held.has(absolute) || held.has(await real(absolute))) continue;
     await rm(absolute, { force: true });
     removed.push(absolute);
   }

@@ -1,4 +1,5 @@
-import { mkdir, readFile } from "node:fs/promises";
+import assert from "node:assert/strict";
+import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { execa } from "execa";
@@ -117,4 +118,39 @@ export function pullRequest(host = "laptop", nowMs = Date.UTC(2026, 10, 25, 13, 
     host,
     nowMs,
   } as const;
+}
+
+/**
+ * The never-lose-data invariants after any pull: not mid-merge, nothing unmerged, and no
+ * conflict marker in any committed file.
+ */
+export async function assertNotMidMerge(clone: Clone) {
+  const gitDir = (await clone.git("rev-parse", "--absolute-git-dir")).trim();
+  await assert.rejects(access(join(gitDir, "MERGE_HEAD")), "MERGE_HEAD must not exist");
+  assert.equal(await clone.git("ls-files", "--unmerged"), "", "no unmerged paths");
+  const grep = await execa("git", ["grep", "-I", "-l", "-e", "<<<<<<<", "HEAD", "--"], {
+    cwd: clone.dir,
+    reject: false,
+  });
+  assert.equal(grep.stdout, "", "no conflict markers committed");
+}
+
+/** Commits the given files in `clone`, then pushes; throws unless both worked. */
+export async function commitAndPush(clone: Clone, files: Record<string, string | Uint8Array>) {
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(clone.dir, name), content);
+  }
+  const commit = await commitAll(clone.ops);
+  if (commit.outcome !== "committed") throw new Error(JSON.stringify(commit));
+  await expectOutcome(clone.ops, { kind: "push" }, "pushed");
+}
+
+/** All tracked files of HEAD with their bytes, for comparing clones. */
+export async function treeOf(clone: Clone): Promise<Map<string, string>> {
+  const files = (await clone.git("ls-files", "-z")).split("\0").filter(Boolean);
+  const tree = new Map<string, string>();
+  for (const file of files.sort()) {
+    tree.set(file, (await readFile(join(clone.dir, file))).toString("base64"));
+  }
+  return tree;
 }

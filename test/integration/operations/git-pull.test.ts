@@ -1,0 +1,176 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createOperations } from "../../../src/operations/create-operations.js";
+import {
+  assertNotMidMerge,
+  commitAll,
+  commitAndPush,
+  expectOutcome,
+  gitWorld,
+  pullRequest,
+} from "./git-repos.js";
+
+test("a pull fast-forwards to the remote and names the changed paths", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "notes.md": "v1\n", "other.md": "o\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "notes.md": "v2\n", "added.md": "new\n" });
+  const pull = await expectOutcome(b.ops, pullRequest("b"), "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.deepEqual(pull.changedPaths.sort(), ["added.md", "notes.md"]);
+  assert.deepEqual(pull.conflicts, []);
+  assert.equal(pull.needsPush, false);
+  assert.equal(pull.head, (await a.git("rev-parse", "HEAD")).trim());
+  assert.equal(await readFile(join(b.dir, "notes.md"), "utf8"), "v2\n");
+  await expectOutcome(b.ops, pullRequest("b"), "up-to-date");
+  await assertNotMidMerge(b);
+});
+
+test("an uncommitted local edit is committed before the merge and kept", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "notes.md": "v1\n", "todo.md": "t1\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "notes.md": "v2 from a\n" });
+  await writeFile(join(b.dir, "todo.md"), "t2 edited on b, not yet committed\n");
+  await writeFile(join(b.dir, "fresh.md"), "new on b\n");
+  const pull = await expectOutcome(b.ops, pullRequest("b"), "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.equal(pull.needsPush, true);
+  assert.deepEqual(pull.changedPaths, ["notes.md"]);
+  assert.equal(
+    await readFile(join(b.dir, "todo.md"), "utf8"),
+    "t2 edited on b, not yet committed\n",
+  );
+  assert.equal(await readFile(join(b.dir, "notes.md"), "utf8"), "v2 from a\n");
+  assert.equal(await b.git("status", "--porcelain"), "");
+  assert.match(await b.git("log", "--format=%s"), /autosync: local changes on b/);
+  await assertNotMidMerge(b);
+  await expectOutcome(b.ops, { kind: "push" }, "pushed");
+  await expectOutcome(a.ops, pullRequest("a"), "updated");
+  assert.equal(await readFile(join(a.dir, "fresh.md"), "utf8"), "new on b\n");
+});
+
+test("pulling from an empty remote is up to date; local commits still need a push", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  const empty = await expectOutcome(a.ops, pullRequest("a"), "up-to-date");
+  assert.ok(empty.kind === "pull" && empty.outcome === "up-to-date");
+  assert.equal(empty.needsPush, false);
+  await writeFile(join(a.dir, "x.md"), "x");
+  await commitAll(a.ops);
+  const ahead = await expectOutcome(a.ops, pullRequest("a"), "up-to-date");
+  assert.ok(ahead.kind === "pull" && ahead.outcome === "up-to-date");
+  assert.equal(ahead.needsPush, true);
+});
+
+test("local commits ahead of an unchanged remote are up to date and need a push", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "x.md": "1" });
+  await writeFile(join(a.dir, "x.md"), "2");
+  const pull = await expectOutcome(a.ops, pullRequest("a"), "up-to-date");
+  assert.ok(pull.kind === "pull" && pull.outcome === "up-to-date");
+  assert.equal(pull.needsPush, true);
+  assert.equal(await a.git("status", "--porcelain"), "");
+});
+
+test("two machines that started from an empty remote merge their unrelated histories", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  const b = await world.clone("b");
+  await commitAndPush(a, { "from-a.md": "a" });
+  await writeFile(join(b.dir, "from-b.md"), "b");
+  await commitAll(b.ops);
+  const pull = await expectOutcome(b.ops, pullRequest("b"), "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.equal(pull.needsPush, true);
+  await expectOutcome(b.ops, { kind: "push" }, "pushed");
+  await expectOutcome(a.ops, pullRequest("a"), "updated");
+  assert.equal(await readFile(join(a.dir, "from-b.md"), "utf8"), "b");
+  assert.equal(await readFile(join(b.dir, "from-a.md"), "utf8"), "a");
+  const [idA, idB] = [await a.ops.describe(), await b.ops.describe()];
+  assert.ok(idA.repositoryId);
+  assert.equal(idA.repositoryId, idB.repositoryId, "one id despite two root commits");
+});
+
+test("a merge git refuses (an ignored file in the way) fails and leaves every file as it was", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "base.md": "base" });
+  const b = await world.clone("b");
+  const bOps = createOperations({
+    root: b.dir,
+    recipe: world.recipe,
+    runner: world.runner,
+    isIgnored: (path) => path.endsWith(".log"),
+  });
+  await writeFile(join(b.dir, "build.log"), "local, ignored, precious");
+  await commitAndPush(a, { "build.log": "remote, tracked" });
+  const pull = await expectOutcome(bOps, pullRequest("b"), "failed");
+  assert.ok(pull.outcome === "failed");
+  assert.match(pull.message, /untracked working tree files would be overwritten/);
+  assert.equal(await readFile(join(b.dir, "build.log"), "utf8"), "local, ignored, precious");
+  await assertNotMidMerge(b);
+});
+
+test("a merge someone else left in progress is never touched", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "f.md": "base\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "f.md": "a\n" });
+  await writeFile(join(b.dir, "f.md"), "b\n");
+  await b.git("commit", "-qam", "b by hand");
+  await b.git("fetch", "-q");
+  await b.git("merge", "origin/main").catch(() => undefined);
+  const status = await expectOutcome(b.ops, { kind: "status" }, "failed");
+  assert.ok(status.outcome === "failed");
+  assert.match(status.message, /unmerged paths \(f\.md\)/);
+  await expectOutcome(b.ops, pullRequest("b"), "failed");
+  assert.match(
+    await readFile(join(b.dir, "f.md"), "utf8"),
+    /<<<<<<</,
+    "the user's merge is left as is",
+  );
+});
+
+test("describe names the root commit, the remote without credentials, head and branch", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  const before = await a.ops.describe();
+  assert.equal(before.repositoryId, undefined);
+  assert.equal(before.head, undefined);
+  await commitAndPush(a, { "x.md": "x" });
+  await a.git("remote", "set-url", "origin", "https://user:s3cret@example.test/notes.git");
+  const described = await a.ops.describe();
+  assert.equal(described.repositoryId, (await a.git("rev-list", "--max-parents=0", "HEAD")).trim());
+  assert.equal(described.head, (await a.git("rev-parse", "HEAD")).trim());
+  assert.equal(described.branch, "main");
+  assert.equal(described.remoteUrl, "https://example.test/notes.git");
+});
+
+test("a pull never commits a mass deletion first: the guard holds it back", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}.md`, `${i}`]));
+  await commitAndPush(a, files);
+  const b = await world.clone("b");
+  await commitAndPush(a, { "f0.md": "changed on a" });
+  const ops = createOperations({
+    root: b.dir,
+    recipe: world.recipe,
+    runner: world.runner,
+    deletionGuard: { maxShare: 0.5, minFiles: 5 },
+  });
+  const headBefore = await b.git("rev-parse", "HEAD");
+  for (const name of Object.keys(files)) await rm(join(b.dir, name));
+  const pull = await expectOutcome(ops, pullRequest("b"), "failed");
+  assert.ok(pull.outcome === "failed");
+  assert.match(pull.message, /10 of 10 tracked files are deleted locally/);
+  assert.equal(await b.git("rev-parse", "HEAD"), headBefore);
+  await assertNotMidMerge(b);
+});
