@@ -1,4 +1,5 @@
 import type { CliCommand } from "./command.js";
+import { brokerCommand } from "./commands/broker.js";
 import { runCommand } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
 import { initCommand } from "./commands/init.js";
@@ -10,4 +11,5 @@ export const commands: readonly CliCommand[] = [
   validateCommand,
   initCommand,
   importLegacyCommand,
+  brokerCommand,
 ];
