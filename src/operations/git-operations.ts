@@ -5,7 +5,7 @@ import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/
 import type { StatusEntry } from "../engine/status-entry.js";
 import { checkDeletions } from "../engine/deletion-guard.js";
 import { operationsMessages } from "../messages/operations-messages.js";
-import { expandArgv } from "../recipes/expand-argv.js";
+import { expandArgv, type PlaceholderValues } from "../recipes/expand-argv.js";
 import { findStatusParser } from "../recipes/status-parsers/index.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { checkHealth } from "./health-check.js";
@@ -35,6 +35,9 @@ interface StageEntry {
 
 const GITLINK_MODE = "160000";
 const DEFAULT_GUARD = { maxShare: 0.5, minFiles: 100 };
+const STALE_LOCK = /Unable to create '.*\.lock': File exists|cannot lock ref/;
+// What git says when it cannot build an author/committer identity.
+const NO_IDENTITY = /Please tell me who you are|empty ident name|unable to auto-detect email/;
 
 export function createGitOperations(options: OperationsOptions): RepoOperations {
   return new GitOperations(options);
@@ -69,6 +72,20 @@ class GitOperations implements RepoOperations {
         detail: health.detail,
       };
     }
+    const result = await this.runOnce(request);
+    // A git process killed earlier (kill -9, power loss) leaves index.lock behind and every
+    // later command fails on it. Remove it if provably stale and try once more.
+    if (
+      result.outcome === "failed" &&
+      STALE_LOCK.test(`${result.message}\n${result.command?.stderrTail ?? ""}`)
+    ) {
+      const removed = await this.recoverStaleLocks();
+      if (removed.length > 0) return this.runOnce(request);
+    }
+    return result;
+  }
+
+  private async runOnce(request: OperationRequest): Promise<OperationResult> {
     try {
       switch (request.kind) {
         case "status":
@@ -190,7 +207,7 @@ class GitOperations implements RepoOperations {
     ];
     if (paths.length === 0) return undefined;
     await this.stage(paths);
-    const result = await this.git.run("commit", { message }, { env: await this.identityEnv() });
+    const result = await this.runWithIdentity("commit", { message });
     if (result.failed) {
       if (
         /nothing (added )?to commit|no changes added to commit/.test(result.stdout + result.stderr)
@@ -240,16 +257,33 @@ class GitOperations implements RepoOperations {
    * With no identity configured git refuses to commit, and autosync would stop syncing for a
    * setup detail; so then (and only then) it commits as `autosync <host>`.
    */
-  private async identityEnv(): Promise<Record<string, string>> {
+  private async identityEnv(force = false): Promise<Record<string, string>> {
     const template = this.options.recipe.identityEnv;
-    if (!template || !this.git.has("identity")) return {};
-    const configured = await this.git.run("identity");
-    if (!configured.failed && configured.stdout.trim() !== "") return {};
+    if (!template) return {};
+    if (!force && this.git.has("identity")) {
+      const configured = await this.git.run("identity");
+      if (!configured.failed && configured.stdout.trim() !== "") return {};
+    }
     const host = this.host.replace(/[^A-Za-z0-9.-]/g, "-") || "localhost";
     const values = { name: `autosync ${this.host}`, email: `autosync@${host}` };
     return Object.fromEntries(
       Object.entries(template).map(([key, value]) => [key, expandArgv([value], values)[0] ?? ""]),
     );
+  }
+
+  /**
+   * Runs a command that creates a commit. An email alone is not always an identity (git also
+   * wants a name, from config or the passwd entry): when git still refuses, retry once with
+   * the fallback identity.
+   */
+  private async runWithIdentity(name: "commit" | "merge", values: PlaceholderValues) {
+    const env = await this.identityEnv();
+    const result = await this.git.run(name, values, { env });
+    if (!result.failed || Object.keys(env).length > 0 || !NO_IDENTITY.test(result.stderr)) {
+      return result;
+    }
+    if (name === "merge" && (await this.mergeInProgress())) return result;
+    return this.git.run(name, values, { env: await this.identityEnv(true) });
   }
 
   // ---- push ---------------------------------------------------------------------------------
@@ -356,8 +390,7 @@ class GitOperations implements RepoOperations {
    */
   private async merge(request: PullRequest, remoteRef: string, remoteName: string) {
     const message = operationsMessages.mergeMessage(request.host, remoteName);
-    const env = await this.identityEnv();
-    const merged = await this.git.run("merge", { ref: remoteRef, message }, { env });
+    const merged = await this.runWithIdentity("merge", { ref: remoteRef, message });
     if (!merged.failed) return [];
     // A merge git refused before touching anything (e.g. an untracked file in the way).
     if (!(await this.mergeInProgress())) throw commandFailure(merged);
@@ -376,7 +409,8 @@ class GitOperations implements RepoOperations {
         conflicts.length > 0
           ? `${message}\n\n${operationsMessages.mergeConflictsLine(conflicts.length)}\n${lines.join("\n")}`
           : message;
-      await this.git.ok("commit", { message: fullMessage }, { env });
+      const committed = await this.runWithIdentity("commit", { message: fullMessage });
+      if (committed.failed) throw commandFailure(committed);
       if (await this.mergeInProgress())
         throw new OperationFailure(
           operationsMessages.mergeFailed("merge still in progress after commit"),
@@ -412,7 +446,7 @@ class GitOperations implements RepoOperations {
         if (ours.object !== theirs.object && !isConflictCopy(path) && ours.mode !== GITLINK_MODE) {
           const bytes = await this.git.ok(
             "showVersion",
-            { object: ours.object },
+            { object: ours.object, path },
             { binaryOutput: true },
           );
           const written = await writeConflictCopy({

@@ -1,5 +1,5 @@
-import { lstat, open, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, mkdir, open, readFile, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { conflictCopyName } from "./conflict-copy-name.js";
 
 /**
@@ -18,6 +18,8 @@ export async function writeConflictCopy(options: {
   mode?: number;
 }): Promise<{ copyPath: string; created: boolean }> {
   const { root, path, host, nowMs, content } = options;
+  // After a directory/file conflict the parent may be gone; the copy still needs a home.
+  await mkdir(dirname(join(root, path)), { recursive: true });
   for (let attempt = 1; attempt < 1000; attempt++) {
     const copyPath = conflictCopyName(path, host, nowMs, content, attempt);
     const absolute = join(root, copyPath);

@@ -257,3 +257,15 @@ test("three machines with one host name create the same file at once and converg
     .sort();
   assert.deepEqual(shared, contents, "all three contents are present, each once");
 });
+
+test("the conflict copy holds the working-tree bytes (CRLF conversion applied)", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { ".gitattributes": "*.txt text eol=crlf\n", "w.txt": "base\r\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "w.txt": "from a\r\n" });
+  await writeFile(join(b.dir, "w.txt"), "from b\r\nsecond\r\n");
+  const [conflict] = await pullConflicts(b, "b");
+  assert.equal(await readFile(join(b.dir, conflict!.copyPath!), "utf8"), "from b\r\nsecond\r\n");
+  await assertNotMidMerge(b);
+});

@@ -174,3 +174,28 @@ test("a pull never commits a mass deletion first: the guard holds it back", asyn
   assert.equal(await b.git("rev-parse", "HEAD"), headBefore);
   await assertNotMidMerge(b);
 });
+
+test("a clone that never committed takes the remote's history on its first pull", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  const b = await world.clone("b");
+  await commitAndPush(a, { "one.md": "1", "two.md": "2" });
+  const pull = await expectOutcome(b.ops, pullRequest("b"), "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.deepEqual(pull.changedPaths.sort(), ["one.md", "two.md"]);
+  assert.equal(pull.needsPush, false);
+  assert.equal(await readFile(join(b.dir, "two.md"), "utf8"), "2");
+});
+
+test("a pull with a stale index.lock left by a killed git removes it and goes on", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "x.md": "1" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "x.md": "2" });
+  await writeFile(join(b.dir, "local.md"), "uncommitted");
+  await writeFile(join(b.dir, ".git", "index.lock"), "");
+  await expectOutcome(b.ops, pullRequest("b"), "updated");
+  assert.equal(await readFile(join(b.dir, "x.md"), "utf8"), "2");
+  assert.equal(await b.git("status", "--porcelain"), "");
+});

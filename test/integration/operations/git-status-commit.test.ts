@@ -240,3 +240,17 @@ test("a nested repository is neither reported nor added", async (t) => {
     ["outer.txt"],
   );
 });
+
+test("an email without a name still commits, under the fallback identity", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a", { identity: false, host: "half" });
+  await a.git("config", "user.email", "only-email@example.test");
+  await a.git("config", "user.name", "");
+  await writeFile(join(a.dir, "x.md"), "x");
+  await expectOutcome(
+    a.ops,
+    { kind: "commit", entries: [{ path: "x.md", action: "added" }], message: "x" },
+    "committed",
+  );
+  assert.equal(await a.git("log", "-1", "--format=%an <%ae>"), "autosync half <autosync@half>\n");
+});
