@@ -50,10 +50,7 @@ export function bundleConfigSchema(config: Schema, recipe: Schema): Schema {
 }
 
 const banner = (source: string) =>
-  [
-    "/* eslint-disable */",
-    `// Generated from ${source} by scripts/generate.ts (npm run gen). Do not edit by hand.`,
-  ].join("\n");
+  `// Generated from ${source} by scripts/generate.ts (npm run gen). Do not edit by hand.`;
 
 async function generateTypes(schema: Schema, name: string, source: string): Promise<string> {
   const { $id: _id, ...withoutId } = schema;

@@ -43,7 +43,13 @@ export function parseSource(text: string, file: string): SourceDocument {
   let doc: ReturnType<typeof parseDocument> | undefined;
   const errors: Diagnostic[] = [];
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      // Warnings become diagnostics below; yaml must not print them on the process.
+      logLevel: "silent",
+    });
   } catch (error) {
     // Pathological input (very deep nesting) can exhaust the parser's stack.
     errors.push({
@@ -64,6 +70,16 @@ export function parseSource(text: string, file: string): SourceDocument {
       keyPath: "",
       expected: "valid YAML or JSON syntax",
       found: firstLine(error.message),
+    });
+  }
+  for (const warning of doc.warnings.slice(0, MAX_SYNTAX_ERRORS)) {
+    errors.push({
+      severity: "error",
+      file,
+      ...position(warning.pos[0]),
+      keyPath: "",
+      expected: "plain YAML without custom tags",
+      found: firstLine(warning.message),
     });
   }
   let value: unknown;

@@ -85,10 +85,15 @@ export async function loadRecipe(
     };
   }
 
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
+  const builtin = !isRecipePath(nameOrPath);
+  let base: Promise<BaseRecipe> | undefined = builtin ? builtinCache.get(file) : undefined;
+  if (!base) {
+    base = readBaseRecipe(file, show(file));
+    // Built-in recipes ship with the package and never change while it runs; parse them once.
+    if (builtin) builtinCache.set(file, base);
+  }
+  const loaded = await base;
+  if ("unreadable" in loaded) {
     return {
       ok: false,
       diagnostics: [
@@ -96,17 +101,14 @@ export async function loadRecipe(
           severity: "error",
           ...atOrigin(origin?.recipePath),
           expected: recipeMessages.readableFile,
-          found: recipeMessages.unreadable(show(file), error),
+          found: recipeMessages.unreadable(show(file), loaded.unreadable),
         },
       ],
     };
   }
-  const doc = parseSource(text, show(file));
-  if (doc.errors.length > 0) return { ok: false, diagnostics: doc.errors };
-  const schemaProblems = checkSchema(doc, "recipe");
-  if (schemaProblems.length > 0) return { ok: false, diagnostics: schemaProblems };
-  const recipe = structuredClone(doc.value) as Recipe;
-  const diagnostics = placeholderDiagnostics(recipe, doc);
+  if (!loaded.recipe) return { ok: false, diagnostics: [...loaded.diagnostics] };
+  const recipe = structuredClone(loaded.recipe);
+  const diagnostics = [...loaded.diagnostics];
 
   const overrides = options.overrides ?? {};
   if (Object.keys(overrides).length > 0) {
@@ -149,6 +151,28 @@ export async function checkRecipeFile(file: string, displayPath = file): Promise
     displayPath: () => displayPath,
   });
   return result.diagnostics;
+}
+
+type BaseRecipe =
+  { unreadable: unknown } | { recipe: Recipe | undefined; diagnostics: readonly Diagnostic[] };
+
+const builtinCache = new Map<string, Promise<BaseRecipe>>();
+
+/** Reads, parses and checks a recipe file as written (before any config overrides). */
+async function readBaseRecipe(file: string, shown: string): Promise<BaseRecipe> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    return { unreadable: error };
+  }
+  const doc = parseSource(text, shown);
+  if (doc.errors.length > 0) return { recipe: undefined, diagnostics: doc.errors };
+  const schemaProblems = checkSchema(doc, "recipe");
+  if (schemaProblems.length > 0) return { recipe: undefined, diagnostics: schemaProblems };
+  const recipe = doc.value as Recipe;
+  const diagnostics = placeholderDiagnostics(recipe, doc);
+  return diagnostics.length > 0 ? { recipe: undefined, diagnostics } : { recipe, diagnostics };
 }
 
 function placeholderDiagnostics(recipe: Recipe, doc: SourceDocument): Diagnostic[] {

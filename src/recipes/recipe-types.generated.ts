@@ -1,4 +1,3 @@
-/* eslint-disable */
 // Generated from schemas/recipe.schema.json by scripts/generate.ts (npm run gen). Do not edit by hand.
 
 /**
