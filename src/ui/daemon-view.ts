@@ -1,0 +1,17 @@
+import type { EngineInput } from "../engine/engine-input.js";
+import type { RepoSnapshot } from "../engine/repo-snapshot.js";
+import type { EventBus } from "../events/event-bus.js";
+
+/**
+ * The part of a running daemon (runtime/daemon.ts `DaemonHandle`) that the terminal UI and the
+ * control socket use. Kept here so the UI depends on an interface, not on the runtime: tests
+ * drive it with a real EventBus and a few snapshots in memory.
+ */
+export interface DaemonView {
+  bus: EventBus;
+  snapshots(): RepoSnapshot[];
+  /** `repo` undefined: every repository. */
+  request(repo: string | undefined, input: EngineInput): void;
+  /** Finishes the operation in flight in every repository, then resolves. */
+  stop(): Promise<void>;
+}
