@@ -20,6 +20,9 @@ export function drain(ctx: StepContext): void {
       return;
     }
     const [item, ...rest] = s.queue as [QueuedAction, ...QueuedAction[]];
+    // A pull waiting for the commit of a quiet period holds the queue: what follows it (a push,
+    // a hook) belongs after it. The quiet period's own timer wakes the queue.
+    if (item.notBefore !== undefined && ctx.now < item.notBefore) return;
     s.queue = rest;
     runAction(ctx, item);
   }
@@ -62,29 +65,63 @@ export function runAction(ctx: StepContext, item: QueuedAction): void {
         deferToRetry(ctx, "pull");
         return;
       }
-      if (hasPending(s.pending)) {
-        // Local edits go through the engine's own commit (deletion guard, large files) before
-        // a merge can meet them; the pull waits right behind it.
-        s.queue = [item, ...s.queue];
-        startCommit(ctx, { action: { type: "commit" }, origin: "before-pull", scope: "pending" });
-        return;
-      }
-      {
-        // Large files the engine leaves out must not slip in with the pull's pre-merge commit.
-        const skipPaths =
-          s.config.largeFiles.action === "skip" ? Object.keys(s.warnedLargeFiles) : [];
-        startOperation(ctx, {
-          kind: "pull",
-          commitMessage: engineMessages.pullCommitMessage(s.config.host),
-          host: s.config.host,
-          nowMs: ctx.now,
-          ...(skipPaths.length > 0 ? { skipPaths } : {}),
-        });
-      }
-      endCoveredPeriods(ctx, "pull");
-      s.inFlight = { op: "pull", startedAt: ctx.now, origin: item.origin };
+      startPull(ctx, item);
       return;
   }
+}
+
+/**
+ * The pull operation commits whatever is local before it merges, with no deletion guard and no
+ * large-file rule. So nothing local may reach it that the engine has not looked at: pending
+ * changes are committed first (after their quiet period, so a burst stays whole), and a
+ * whole-tree status catches what the watcher has not reported yet.
+ */
+function startPull(ctx: StepContext, item: QueuedAction): void {
+  const { s } = ctx;
+  if (hasPending(s.pending)) {
+    const due = changeCommitDueAt(ctx);
+    if (due !== undefined && item.notBefore === undefined) {
+      s.queue = [{ ...item, notBefore: due }, ...s.queue];
+      return;
+    }
+    s.queue = [item, ...s.queue];
+    startCommit(ctx, { action: { type: "commit" }, origin: "before-pull", scope: "pending" });
+    return;
+  }
+  if (!item.checked) {
+    s.queue = [{ ...item, checked: true }, ...s.queue];
+    s.inFlight = { op: "status", purpose: "before-pull", startedAt: ctx.now };
+    startOperation(ctx, { kind: "status" });
+    return;
+  }
+  // Large files the engine leaves out must not slip in with the pull's pre-merge commit.
+  const skipPaths = skippedLargeFiles(ctx);
+  startOperation(ctx, {
+    kind: "pull",
+    commitMessage: engineMessages.pullCommitMessage(s.config.host),
+    host: s.config.host,
+    nowMs: ctx.now,
+    ...(skipPaths.length > 0 ? { skipPaths } : {}),
+  });
+  endCoveredPeriods(ctx, "pull");
+  s.inFlight = { op: "pull", startedAt: ctx.now, origin: item.origin };
+}
+
+export function skippedLargeFiles(ctx: StepContext): string[] {
+  return ctx.s.config.largeFiles.action === "skip" ? Object.keys(ctx.s.warnedLargeFiles) : [];
+}
+
+/** When the running quiet period of a rule that commits after changes ends, if one runs. */
+function changeCommitDueAt(ctx: StepContext): number | undefined {
+  const { s } = ctx;
+  let due: number | undefined;
+  s.config.pipeline.forEach((rule, index) => {
+    const period = s.quiet[index];
+    if (!period || !rule.on.includes("change")) return;
+    if (!rule.actions.some((action) => action.type === "commit")) return;
+    due = due === undefined ? period.dueAt : Math.min(due, period.dueAt);
+  });
+  return due;
 }
 
 /**

@@ -90,6 +90,13 @@ export interface QueuedAction {
   scope?: "pending" | "whole-tree";
   /** commit only: the user's message (`autosync commit -m`). */
   message?: string;
+  /**
+   * pull only: wait until this time for the running "commit after changes" quiet period, so a
+   * pull does not cut a burst (a half-finished `rm -r` included) into pieces. Set once per pull.
+   */
+  notBefore?: number;
+  /** pull only: the whole-tree look before the pull was done. */
+  checked?: boolean;
 }
 
 export type InFlight =
@@ -103,6 +110,8 @@ export type InFlight =
     }
   /** A health probe while the root is unhealthy: any operation checks the root first. */
   | { op: "status"; purpose: "probe"; startedAt: number }
+  /** The whole-tree look before a pull: nothing local may meet the merge unguarded. */
+  | { op: "status"; purpose: "before-pull"; startedAt: number }
   | {
       op: "commit";
       startedAt: number;

@@ -6,7 +6,7 @@ import type { InFlight } from "./engine-state.js";
 import { applyLargeFileRule } from "./large-files.js";
 import { goOffline, leaveOffline } from "./offline.js";
 import type { OperationResult } from "./operation.js";
-import { mergePending } from "./pending-changes.js";
+import { SAMPLE_SIZE, addPending, mergePending } from "./pending-changes.js";
 import { enterPause } from "./pause.js";
 import { enqueue, fireTrigger } from "./rules.js";
 import type { StepContext } from "./step-context.js";
@@ -45,6 +45,11 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
   if (inFlight.op === "status" && inFlight.purpose === "probe") {
     probeFinished(ctx, result);
     return;
+  }
+  if (inFlight.op === "status" && inFlight.purpose === "before-pull" && result.outcome !== "ok") {
+    // Without a clean look, the pull's own pre-merge commit would take unguarded changes: this
+    // pull is dropped (the next trigger pulls again); the failure is handled as any other.
+    s.queue = s.queue.filter((item, i) => !(i === 0 && item.action.type === "pull"));
   }
   if (result.outcome === "unhealthy") {
     returnTaken(ctx, inFlight);
@@ -85,6 +90,9 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
     case "status":
       if (inFlight.op === "status" && inFlight.purpose === "commit") {
         statusForCommit(ctx, inFlight, result.entries, result.trackedCount);
+      }
+      if (inFlight.op === "status" && inFlight.purpose === "before-pull") {
+        statusBeforePull(ctx, result.entries);
       }
       return;
     case "commit":
@@ -219,6 +227,31 @@ function statusForCommit(
     taken: inFlight.taken,
   };
   startOperation(ctx, { kind: "commit", entries: large.entries, message });
+}
+
+/**
+ * Local changes the watcher had not reported (yet) when the pull came: they are treated as just
+ * observed — a quiet period, then the guarded commit — and the pull waits behind that commit.
+ * It does not commit them at once: a status in the middle of a burst sees half of it.
+ */
+function statusBeforePull(ctx: StepContext, entries: readonly StatusEntry[]): void {
+  const { s } = ctx;
+  const skipped = s.config.largeFiles.action === "skip" ? s.warnedLargeFiles : {};
+  const local = entries.filter(
+    (entry) => !(entry.path in skipped && skipped[entry.path] === entry.sizeBytes),
+  );
+  if (local.length === 0 || s.shuttingDown || s.paused) return;
+  const paths = local.flatMap((entry) =>
+    entry.from !== undefined ? [entry.path, entry.from] : [entry.path],
+  );
+  s.pending = addPending(s.pending, paths, s.config.scopedStatusMaxPaths);
+  publish(ctx, {
+    type: "changesDetected",
+    repo: s.config.repo,
+    count: paths.length,
+    sample: paths.slice(0, SAMPLE_SIZE),
+  });
+  fireTrigger(ctx, "change");
 }
 
 function pushRejected(ctx: StepContext): void {

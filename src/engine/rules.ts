@@ -109,7 +109,9 @@ function combine(existing: QueuedAction, item: QueuedAction): QueuedAction {
       ...(item.message !== undefined ? { message: item.message } : {}),
     };
   }
-  return mayWaitForRetry(existing.origin) && !mayWaitForRetry(item.origin) ? item : existing;
+  return mayWaitForRetry(existing.origin) && !mayWaitForRetry(item.origin)
+    ? { ...existing, origin: item.origin }
+    : existing;
 }
 
 /** Ends every running quiet period (pause, shutdown, an unhealthy root). */

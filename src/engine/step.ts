@@ -145,6 +145,7 @@ export function deriveStateName(s: EngineState): RepoStateName {
   if (s.inFlight) {
     if (s.inFlight.op === "push") return "pushing";
     if (s.inFlight.op === "pull") return "pulling";
+    if (s.inFlight.op === "status" && s.inFlight.purpose === "before-pull") return "pulling";
     return "committing";
   }
   if (s.offline) return "offline";

@@ -84,6 +84,12 @@ export class EngineSimulator {
   responder: Responder | undefined;
   /** How long auto-answered operations take. */
   operationMs = 0;
+  /**
+   * The answer to the whole-tree status the engine runs before each pull, when the responder
+   * gives none: a clean tree by default, so scenario tests script only what they are about.
+   * `undefined` leaves it running for the test to finish.
+   */
+  statusBeforePull: OperationResult | undefined = statusOk([]);
   private reply: { due: number; result: OperationResult } | undefined;
 
   constructor(
@@ -190,7 +196,11 @@ export class EngineSimulator {
           this.running = effect.operation;
           this.operations.push(effect.operation);
           this.operationTimes.push(this.now);
-          const result = this.responder?.(effect.operation, this);
+          const beforePull =
+            this.state.inFlight?.op === "status" && this.state.inFlight.purpose === "before-pull";
+          const result =
+            this.responder?.(effect.operation, this) ??
+            (beforePull ? this.statusBeforePull : undefined);
           if (result) this.reply = { due: this.now + this.operationMs, result };
           break;
         }
@@ -259,15 +269,18 @@ export const modified = (path: string, sizeBytes = 10): StatusEntry => ({
 export const deleted = (path: string): StatusEntry => ({ path, action: "deleted" });
 
 /**
- * A responder for a well-behaved repository: status reports `tree()` (what is local now),
- * commits commit what they are given, pushes and pulls succeed. Tests override single answers.
+ * A responder for a well-behaved repository: status reports what `tree()` lists minus what was
+ * committed since (the same path, action and size), commits commit what they are given, pushes
+ * and pulls succeed. Tests override single answers.
  */
 export function healthyRepo(tree: () => StatusEntry[]): Responder {
   let commits = 0;
+  const done = new Set<string>();
+  const key = (entry: StatusEntry) => JSON.stringify([entry.path, entry.action, entry.sizeBytes]);
   return (request) => {
     switch (request.kind) {
       case "status": {
-        const entries = tree();
+        const entries = tree().filter((entry) => !done.has(key(entry)));
         const scoped = request.paths
           ? entries.filter((e) => request.paths?.includes(e.path))
           : entries;
@@ -275,6 +288,7 @@ export function healthyRepo(tree: () => StatusEntry[]): Responder {
       }
       case "commit":
         commits += 1;
+        for (const entry of request.entries) done.add(key(entry));
         return committed(`c${commits}`, [...request.entries]);
       case "push":
         return pushed(`c${commits}`);

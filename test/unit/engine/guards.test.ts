@@ -110,7 +110,7 @@ describe("deletion guard", () => {
     sim.finish(statusOk(deletions(412), 600));
     sim.responder = healthyRepo(() => []);
     sim.send({ type: "resumeRequested", allowDeletions: false });
-    assert.deepEqual(sim.kinds(), ["status", "status", "pull", "push"]);
+    assert.deepEqual(sim.kinds(), ["status", "status", "status", "pull", "push"]);
     assert.equal(sim.state.name, "idle");
   });
 });
@@ -155,7 +155,13 @@ describe("unhealthy root", () => {
     assert.match(sim.eventsOf("info").at(-1)?.message ?? "", /back/);
     const kinds = sim.kinds();
     const recovered = kinds.indexOf("commit") - 1;
-    assert.deepEqual(kinds.slice(recovered, recovered + 4), ["status", "commit", "pull", "push"]);
+    assert.deepEqual(kinds.slice(recovered, recovered + 5), [
+      "status",
+      "commit",
+      "status",
+      "pull",
+      "push",
+    ]);
   });
 
   test("an unhealthy result during a push stops the queue", () => {

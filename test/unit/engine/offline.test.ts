@@ -160,6 +160,6 @@ describe("offline", () => {
     const sim = new EngineSimulator();
     sim.responder = healthyRepo(() => []);
     sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
-    assert.deepEqual(sim.kinds(), ["pull"]);
+    assert.deepEqual(sim.kinds(), ["status", "pull"]);
   });
 });

@@ -62,9 +62,10 @@ describe("the pipeline interpreter", () => {
       sim.send({ type: "announcementReceived", channel: "xmpp", fromHost: "pc" });
       sim.advance(100);
     }
-    assert.deepEqual(sim.kinds(), ["pull"], "maxWait: one pull after 2 s of announcements");
+    const pulls = () => sim.kinds().filter((kind) => kind === "pull");
+    assert.deepEqual(pulls(), ["pull"], "maxWait: one pull after 2 s of announcements");
     sim.advance(500);
-    assert.deepEqual(sim.kinds(), ["pull", "pull"]);
+    assert.deepEqual(pulls(), ["pull", "pull"]);
   });
 
   test("a pull requested while a commit runs waits for the commit to finish", () => {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   EngineSimulator,
   committed,
+  deleted,
   healthyRepo,
   modified,
   pulled,
@@ -40,9 +41,11 @@ describe("pushing", () => {
 
   test("commits within pushDelay of each other go out in one push", () => {
     const sim = new EngineSimulator();
-    sim.responder = healthyRepo(() => [modified("a.md")]);
+    let size = 10;
+    sim.responder = healthyRepo(() => [modified("a.md", size)]);
     sim.send({ type: "changesObserved", paths: ["a.md"] });
     sim.advance(1500);
+    size = 11;
     sim.send({ type: "changesObserved", paths: ["a.md"] });
     sim.advance(1500);
     assert.equal(sim.operationsOf("commit").length, 2);
@@ -60,7 +63,7 @@ describe("pushing", () => {
     sim.finish(pulled("m1", ["b.md"], { needsPush: true }));
     assert.deepEqual(sim.current(), { kind: "push" });
     sim.finish(pushed("m1"));
-    assert.deepEqual(sim.kinds(), ["status", "commit", "push", "pull", "push"]);
+    assert.deepEqual(sim.kinds(), ["status", "commit", "push", "status", "pull", "push"]);
     assert.equal(sim.state.name, "idle");
   });
 
@@ -75,11 +78,12 @@ describe("pushing", () => {
     }
     sim.finish(rejected());
     assert.equal(sim.current(), undefined, "no fourth push");
-    assert.deepEqual(sim.kinds(), ["status", "commit", "push", "pull", "push", "pull", "push"]);
+    const withoutLooks = sim.kinds().filter((kind, i) => kind !== "status" || i === 0);
+    assert.deepEqual(withoutLooks, ["status", "commit", "push", "pull", "push", "pull", "push"]);
     const error = sim.eventsOf("error")[0];
     assert.match(error?.message ?? "", /rejected 3 times/);
     sim.advance(600_000);
-    assert.equal(sim.operations.length, 7, "no retry loop on its own");
+    assert.equal(sim.operations.length, 9, "no retry loop on its own");
     sim.send({ type: "syncRequested" });
     assert.equal(sim.current()?.kind, "status", "the next trigger tries again (commit first)");
   });
@@ -103,9 +107,9 @@ describe("pulling", () => {
     sim.finish(committed("c1", [modified("a.md")]));
     assert.equal(sim.current()?.kind, "pull");
     sim.finish(pulled("c2", ["x.md"]));
-    assert.deepEqual(sim.kinds(), ["status", "commit", "pull"]);
+    assert.deepEqual(sim.kinds(), ["status", "commit", "status", "pull"]);
     sim.advance(2000);
-    assert.deepEqual(sim.kinds(), ["status", "commit", "pull", "push"]);
+    assert.deepEqual(sim.kinds(), ["status", "commit", "status", "pull", "push"]);
   });
 
   test("announcements during a running pull queue exactly one more pull", () => {
@@ -118,7 +122,7 @@ describe("pulling", () => {
     assert.equal(sim.current()?.kind, "pull");
     sim.finish(pulled("h2"));
     assert.equal(sim.current(), undefined);
-    assert.deepEqual(sim.kinds(), ["pull", "pull"]);
+    assert.deepEqual(sim.kinds(), ["status", "pull", "status", "pull"]);
   });
 
   test("a pull carries the host, the time and a pre-merge commit message", () => {
@@ -134,21 +138,57 @@ describe("pulling", () => {
     });
   });
 
-  test("pending local changes are committed before a pull starts", () => {
+  test("a pull waits for the running quiet period, then commits the pending changes before it pulls", () => {
     const sim = new EngineSimulator();
     sim.send({ type: "changesObserved", paths: ["draft.md"] });
+    sim.advance(400);
     sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+    assert.equal(sim.current(), undefined, "a burst is not cut in two by the pull");
+    assert.equal(sim.state.name, "pending");
+    sim.advance(600);
     assert.deepEqual(sim.current(), { kind: "status", paths: ["draft.md"] });
     sim.finish(statusOk([modified("draft.md")]));
     assert.equal(sim.current()?.kind, "commit");
     sim.finish(committed("c1", [modified("draft.md")]));
-    assert.equal(sim.current()?.kind, "pull");
-    sim.advance(1000);
-    assert.equal(
-      sim.operationsOf("status").length,
-      1,
-      "the quiet period's commit was already done",
+    assert.deepEqual(
+      sim.operations.at(-2),
+      { kind: "status" },
+      "a whole-tree look before the pull",
     );
+    assert.deepEqual(sim.kinds(), ["status", "commit", "status", "pull"]);
+  });
+
+  test("a pull waits for one quiet period at most, also while a file keeps changing", () => {
+    const sim = new EngineSimulator();
+    sim.responder = (request) => (request.kind === "status" ? statusOk([]) : undefined);
+    sim.send({ type: "changesObserved", paths: ["app.log"] });
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+    for (let i = 0; i < 4; i++) {
+      sim.advance(500);
+      sim.send({ type: "changesObserved", paths: ["app.log"] });
+    }
+    assert.deepEqual(sim.kinds(), ["status", "status", "pull"], "commit look, pull look, pull");
+    assert.equal(sim.operationTimes[2], sim.operationTimes[0], "at the end of the first period");
+  });
+
+  test("local changes the watcher has not reported yet are found before a pull and pass the guard after their quiet period", () => {
+    const sim = new EngineSimulator(testConfig({ scopedStatusMaxPaths: 500 }));
+    sim.statusBeforePull = undefined;
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+    assert.deepEqual(sim.current(), { kind: "status" });
+    assert.equal(sim.state.name, "pulling");
+    const gone = Array.from({ length: 60 }, (_, i) => deleted(`data/${i}.txt`));
+    sim.finish(statusOk(gone, 200));
+    assert.equal(sim.current(), undefined, "no commit of a look that may be half a burst");
+    assert.equal(sim.snapshot().pendingCount, 60);
+    sim.send({ type: "changesObserved", paths: gone.map((e) => e.path) });
+    const more = Array.from({ length: 90 }, (_, i) => deleted(`data/${60 + i}.txt`));
+    sim.send({ type: "changesObserved", paths: more.map((e) => e.path) });
+    sim.advance(1000);
+    assert.equal(sim.operationsOf("status")[1]?.paths?.length, 150, "the whole burst in one look");
+    sim.finish(statusOk([...gone, ...more], 200));
+    assert.equal(sim.state.name, "paused", "150 of 200: the guard sees the whole burst");
+    assert.equal(sim.operationsOf("pull").length, 0);
   });
 
   test("changes observed during a pull lead to a status, not a blind commit", () => {
@@ -179,7 +219,7 @@ describe("pulling", () => {
     };
     sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
     sim.advance(5000);
-    assert.deepEqual(sim.kinds(), ["pull", "status"]);
+    assert.deepEqual(sim.kinds(), ["status", "pull", "status"]);
     assert.equal(sim.eventsOf("committed").length, 0);
     assert.equal(sim.eventsOf("pulled")[0]?.changedPaths, 2);
     assert.equal(sim.state.name, "idle");
@@ -219,10 +259,10 @@ describe("pulling", () => {
     const sim = new EngineSimulator(testConfig({ timers: { pullIntervalMs: 60_000 } }));
     sim.responder = healthyRepo(() => []);
     sim.send({ type: "started" });
-    assert.deepEqual(sim.kinds(), ["status", "pull", "push"], "startup");
+    assert.deepEqual(sim.kinds(), ["status", "status", "pull", "push"], "startup");
     assert.equal(sim.snapshot().nextPullAt, sim.now + 60_000);
     sim.advance(180_000);
-    assert.deepEqual(sim.kinds().slice(3), ["pull", "pull", "pull"]);
+    assert.deepEqual(sim.kinds().slice(4), ["status", "pull", "status", "pull", "status", "pull"]);
   });
 
   test("pullInterval 0 disables the interval pull", () => {
@@ -230,7 +270,7 @@ describe("pulling", () => {
     sim.responder = healthyRepo(() => []);
     sim.send({ type: "started" });
     sim.advance(24 * 3_600_000);
-    assert.deepEqual(sim.kinds(), ["status", "pull", "push"]);
+    assert.deepEqual(sim.kinds(), ["status", "status", "pull", "push"]);
     assert.equal(sim.timers.size, 0);
     assert.equal(sim.snapshot().nextPullAt, undefined);
   });
@@ -245,7 +285,7 @@ describe("pulling", () => {
     sim.finish(pulled("c1"));
     assert.equal(sim.current()?.kind, "push");
     sim.finish(pushed("c1"));
-    assert.deepEqual(sim.kinds(), ["status", "commit", "pull", "push"]);
+    assert.deepEqual(sim.kinds(), ["status", "commit", "status", "pull", "push"]);
     sim.advance(10_000);
     assert.equal(sim.operationsOf("push").length, 1, "the committed trigger's push was coalesced");
   });
