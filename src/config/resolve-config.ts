@@ -3,13 +3,14 @@ import { stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join, relative, isAbsolute } from "node:path";
 import type { NoticeKind } from "../engine/pipeline.js";
-import { loadRecipe } from "../recipes/load-recipe.js";
+import { BUILTIN_RECIPES, isRecipePath, loadRecipe } from "../recipes/load-recipe.js";
 import type { LoadRecipeResult } from "../recipes/load-recipe.js";
 import type { Recipe } from "../recipes/recipe.js";
-import { configMessages } from "../messages/config-messages.js";
+import { configMessages, recipeMessages } from "../messages/config-messages.js";
 import { CONFIG_DEFAULTS, ENGINE_DEFAULTS } from "./config-defaults.js";
 import type { AutosyncConfig, SecretSpec } from "./config-types.generated.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { didYouMean } from "./did-you-mean.js";
 import { displayPath } from "./display-path.js";
 import { parseDuration } from "./duration.js";
 import { expandPath } from "./expand-path.js";
@@ -70,7 +71,15 @@ export async function resolveDocument(
     };
   }
   const schemaProblems = checkSchema(doc, "autosync");
-  if (schemaProblems.length > 0) return { ok: false, diagnostics: schemaProblems };
+  if (schemaProblems.length > 0) {
+    // Report everything at once: the checks beyond the schema that can run on a document with
+    // type errors (recipe names, duplicate names, overlapping roots) run too.
+    const reported = new Set(schemaProblems.map((d) => d.keyPath));
+    const more = new Resolver(doc, options)
+      .lenientChecks(doc.value)
+      .filter((d) => !reported.has(d.keyPath));
+    return { ok: false, diagnostics: [...schemaProblems, ...more] };
+  }
   return new Resolver(doc, options).run(doc.value as AutosyncConfig);
 }
 
@@ -295,10 +304,49 @@ class Resolver {
       this.report(severity, at, configMessages.markerMissing(root, recipe.kind, recipe.marker));
   }
 
-  private checkNamesAndRoots(config: AutosyncConfig): void {
+  /** Checks that make sense on a document that failed the schema; returns what they found. */
+  lenientChecks(value: unknown): Diagnostic[] {
+    const record = (item: unknown): Record<string, unknown> | undefined =>
+      item !== null && typeof item === "object" && !Array.isArray(item)
+        ? (item as Record<string, unknown>)
+        : undefined;
+    const config = record(value);
+    const repositories = Array.isArray(config?.repositories) ? config.repositories : [];
+    const refs: Array<[unknown, PathSegment[]]> = [
+      [record(config?.defaults)?.recipe, ["defaults", "recipe"]],
+      ...repositories.map((repo, index): [unknown, PathSegment[]] => [
+        record(repo)?.recipe,
+        ["repositories", index, "recipe"],
+      ]),
+    ];
+    for (const [ref, at] of refs) {
+      if (typeof ref !== "string" || ref === "" || isRecipePath(ref)) continue;
+      if ((BUILTIN_RECIPES as readonly string[]).includes(ref)) continue;
+      const suggestion = didYouMean(ref, BUILTIN_RECIPES);
+      this.report("error", at, {
+        expected: recipeMessages.recipeRef(BUILTIN_RECIPES),
+        found: `'${ref}'`,
+        ...(suggestion ? { hint: recipeMessages.didYouMean(suggestion) } : {}),
+      });
+    }
+    this.checkNamesAndRoots({
+      repositories: repositories.flatMap((repo) => {
+        const item = record(repo);
+        return typeof item?.path === "string" && item.path !== ""
+          ? [{ path: item.path, name: typeof item.name === "string" ? item.name : undefined }]
+          : [undefined];
+      }),
+    });
+    return this.diagnostics;
+  }
+
+  private checkNamesAndRoots(config: {
+    repositories: ReadonlyArray<{ path: string; name?: string | undefined } | undefined>;
+  }): void {
     const byName = new Map<string, number>();
     const roots: Array<{ index: number; root: string }> = [];
     config.repositories.forEach((repo, index) => {
+      if (!repo) return;
       const root = expandPath(repo.path, { env: this.env, baseDir: this.baseDir }).path;
       const name = repo.name ?? basename(root);
       const first = byName.get(name);
