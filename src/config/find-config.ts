@@ -56,6 +56,12 @@ export async function findConfig({
       ".yaml": found,
       ".yml": found,
       noExt: found,
+      // cosmiconfig would execute these (its global places include config.js); a sync daemon's
+      // config is data, never code.
+      ".js": () => null,
+      ".mjs": () => null,
+      ".cjs": () => null,
+      ".ts": () => null,
     },
   });
   const result = await explorer.search(cwd);
