@@ -4,10 +4,20 @@ import { runCommand } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
 import { initCommand } from "./commands/init.js";
 import { importLegacyCommand } from "./commands/import-legacy.js";
+import { statusCommand } from "./commands/status.js";
+import { syncCommand } from "./commands/sync.js";
+import { pauseCommand } from "./commands/pause.js";
+import { resumeCommand } from "./commands/resume.js";
+import { stopCommand } from "./commands/stop.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
   runCommand,
+  statusCommand,
+  syncCommand,
+  pauseCommand,
+  resumeCommand,
+  stopCommand,
   validateCommand,
   initCommand,
   importLegacyCommand,

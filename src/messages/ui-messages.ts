@@ -94,3 +94,45 @@ export const uiMessages = {
   stopNothing: "No autosync daemon is running.",
   stopped: "Stopped.",
 } as const;
+
+/** `autosync status|sync|pause|resume|stop`: argument errors and help. */
+export const controlCliMessages = {
+  unknownOption: (command: string, option: string) =>
+    `autosync ${command}: unknown option '${option}'. Run 'autosync ${command} --help'.`,
+  missingValue: (command: string, option: string) => `autosync ${command}: ${option} needs a value`,
+  tooManyArguments: (command: string, extra: string) =>
+    `autosync ${command}: unexpected argument '${extra}'. Run 'autosync ${command} --help'.`,
+  configInvalid: (command: string) =>
+    `autosync ${command}: the config has errors, so the daemon's socket is unknown (or pass --socket PATH):`,
+  failed: (command: string, error: string) => `autosync ${command}: ${error}`,
+  stopTimedOut: (seconds: number) =>
+    `The daemon accepted the stop but is still running after ${seconds}s (an operation in flight may take longer); check again with \`autosync status\`.`,
+  commonOptions: [
+    "  --config PATH   the config of the daemon to talk to (default: the usual search)",
+    "  --socket PATH   talk to this control socket instead of the config's controlSocket",
+  ].join("\n"),
+  statusHelp: [
+    "Usage: autosync status [--json] [--config PATH] [--socket PATH]",
+    "",
+    "Prints every repository's state as the terminal UI shows it: state, countdowns, pending",
+    "changes, last commit / push / pull, the remote and any problem with its hint.",
+    "",
+    "  --json          one JSON object: { now, repositories: [...] }",
+  ].join("\n"),
+  syncHelp:
+    "Usage: autosync sync [REPO] [--config PATH] [--socket PATH]\n\nCommits, pulls and pushes now (every repository without REPO).",
+  pauseHelp:
+    "Usage: autosync pause [REPO] [--config PATH] [--socket PATH]\n\nStops syncing (every repository without REPO) until `autosync resume`; the daemon keeps running.",
+  resumeHelp: [
+    "Usage: autosync resume [REPO] [--allow-deletions] [--config PATH] [--socket PATH]",
+    "",
+    "Resumes syncing. After the deletion guard paused a repository, plain resume looks again",
+    "and stops again; --allow-deletions commits those deletions once.",
+  ].join("\n"),
+  stopHelp: [
+    "Usage: autosync stop [--config PATH] [--socket PATH]",
+    "",
+    "Stops the daemon cleanly: it finishes the operation in flight, then exits. When the socket",
+    "does not answer, sends SIGTERM to the pid in the pidfile (only if that process is autosync).",
+  ].join("\n"),
+} as const;

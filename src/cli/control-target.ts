@@ -1,0 +1,75 @@
+import { formatDiagnostic } from "../config/format-diagnostic.js";
+import { loadConfig } from "../config/load-config.js";
+import { controlCliMessages } from "../messages/ui-messages.js";
+import type { CliIo } from "./command.js";
+
+/** Where a running daemon listens, found from `--socket` or the config (`--config` or search). */
+export interface ControlTarget {
+  socketPath: string;
+  /** Known only from a config; `stop` falls back to it. */
+  pidfile?: string;
+}
+
+export interface ControlArgs {
+  positional: string[];
+  flags: Set<string>;
+  configPath?: string;
+  socketPath?: string;
+}
+
+/** Parses `[--config PATH] [--socket PATH]` plus the given boolean flags; undefined after a usage error. */
+export function parseControlArgs(
+  command: string,
+  args: readonly string[],
+  booleanFlags: readonly string[],
+  io: CliIo,
+): ControlArgs | undefined {
+  const parsed: ControlArgs = { positional: [], flags: new Set() };
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (flag === "--config" || flag === "-c" || flag === "--socket") {
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++index];
+      if (value === undefined || value === "") {
+        io.stderr.write(`${controlCliMessages.missingValue(command, flag)}\n`);
+        return undefined;
+      }
+      if (flag === "--socket") parsed.socketPath = value;
+      else parsed.configPath = value;
+    } else if (booleanFlags.includes(arg)) {
+      parsed.flags.add(arg);
+    } else if (arg === "--") {
+      parsed.positional.push(...args.slice(index + 1));
+      break;
+    } else if (arg.startsWith("-")) {
+      io.stderr.write(`${controlCliMessages.unknownOption(command, arg)}\n`);
+      return undefined;
+    } else {
+      parsed.positional.push(arg);
+    }
+  }
+  return parsed;
+}
+
+export async function resolveControlTarget(
+  command: string,
+  args: ControlArgs,
+  io: CliIo,
+): Promise<ControlTarget | undefined> {
+  if (args.socketPath !== undefined) return { socketPath: args.socketPath };
+  // The daemon checked the roots when it started; here only the socket path matters.
+  const loaded = await loadConfig({
+    ...(args.configPath !== undefined ? { configPath: args.configPath } : {}),
+    cwd: io.cwd,
+    env: io.env,
+    rootChecks: "off",
+  });
+  if (!loaded.ok) {
+    io.stderr.write(`${controlCliMessages.configInvalid(command)}\n`);
+    for (const diagnostic of loaded.diagnostics)
+      io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+    return undefined;
+  }
+  return { socketPath: loaded.config.controlSocket, pidfile: loaded.config.pidfile };
+}
