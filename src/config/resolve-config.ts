@@ -117,6 +117,21 @@ class Resolver {
     });
   }
 
+  /** A duration in ms that a timer can actually wait. */
+  private timerMs(duration: string | 0, at: readonly PathSegment[]): number {
+    const value = ms(duration);
+    this.checkTimerRange(value, at);
+    return value;
+  }
+
+  /**
+   * Node's timers fire at once when asked to wait longer than 2^31-1 ms (about 24.8 days), so
+   * `pullInterval: 30d` would pull in a tight loop; refuse it here instead.
+   */
+  private checkTimerRange(value: number, at: readonly PathSegment[]): void {
+    if (value > MAX_TIMER_MS) this.report("error", at, configMessages.durationTooLong);
+  }
+
   private path(text: string, at: readonly PathSegment[]): string {
     const expanded = expandPath(text, { env: this.env, baseDir: this.baseDir });
     for (const name of expanded.unsetVariables) {
@@ -169,7 +184,10 @@ class Resolver {
           desktop: {
             enabled: config.notify?.desktop?.enabled ?? true,
             kinds,
-            coalesceMs: ms(config.notify?.desktop?.coalesce ?? CONFIG_DEFAULTS.notifyCoalesce),
+            coalesceMs: this.timerMs(
+              config.notify?.desktop?.coalesce ?? CONFIG_DEFAULTS.notifyCoalesce,
+              ["notify", "desktop", "coalesce"],
+            ),
           },
         },
         pidfile,
@@ -234,11 +252,16 @@ class Resolver {
     const root = this.path(repo.path, here("path"));
     const name = repo.name ?? basename(root);
     const timers = merged("timers") as Record<string, string | 0>;
+    const setting = (key: SettingKey, sub: string): PathSegment[] =>
+      (repo[key] as Record<string, unknown> | undefined)?.[sub] !== undefined
+        ? here(key, sub)
+        : ["defaults", key, sub];
+    const timer = (name: string) => this.timerMs(timers[name]!, setting("timers", name));
     const timersMs = {
-      commitDelayMs: ms(timers.commitDelay!),
-      maxCommitDelayMs: ms(timers.maxCommitDelay!),
-      pushDelayMs: ms(timers.pushDelay!),
-      pullIntervalMs: ms(timers.pullInterval!),
+      commitDelayMs: timer("commitDelay"),
+      maxCommitDelayMs: timer("maxCommitDelay"),
+      pushDelayMs: timer("pushDelay"),
+      pullIntervalMs: timer("pullInterval"),
     };
     if (timersMs.maxCommitDelayMs < timersMs.commitDelayMs) {
       const at =
@@ -260,6 +283,19 @@ class Resolver {
       commitDelay: timersMs.commitDelayMs,
       maxCommitDelay: timersMs.maxCommitDelayMs,
       pushDelay: timersMs.pushDelayMs,
+    });
+    const pipelineAt: PathSegment[] =
+      repo.pipeline !== undefined
+        ? here("pipeline")
+        : defaults.pipeline !== undefined
+          ? ["defaults", "pipeline"]
+          : recipePath;
+    pipeline.forEach((rule, index) => {
+      const ruleAt = pipelineAt === recipePath ? recipePath : [...pipelineAt, index];
+      if (rule.quietMs !== undefined)
+        this.checkTimerRange(rule.quietMs, [...ruleAt, "quietPeriod"]);
+      if (rule.maxWaitMs !== undefined)
+        this.checkTimerRange(rule.maxWaitMs, [...ruleAt, "maxWait"]);
     });
     return {
       name,
@@ -284,7 +320,10 @@ class Resolver {
       ignore: { files: [...ignore.files], patterns: [...ignore.patterns] },
       watcher: {
         backend: watcher.backend as "native" | "chokidar",
-        rescanIntervalMs: ms(watcher.rescanInterval as string | 0),
+        rescanIntervalMs: this.timerMs(
+          watcher.rescanInterval as string | 0,
+          setting("watcher", "rescanInterval"),
+        ),
       },
       ...(repo.repositoryId !== undefined ? { repositoryId: repo.repositoryId } : {}),
       ...(repo.pullUrl !== undefined ? { pullUrl: repo.pullUrl } : {}),
@@ -435,6 +474,8 @@ class Resolver {
     return join(dir, `autosync-${hash}.sock`);
   }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function ms(duration: string | 0): number {
   // The schema admitted only durations, so this parses; 0 keeps a typo from ever meaning "never".

@@ -120,6 +120,10 @@ export const configMessages = {
         : `${root}, which overlaps repositories[${otherIndex}] (${other})`,
     hint: "one autosync repository per working copy; nested working copies are ignored by the outer one",
   }),
+  durationTooLong: {
+    expected: "a duration of at most 24d (timers cannot wait longer)",
+    found: "a longer duration",
+  },
   maxBelowQuiet: {
     expected: "maxCommitDelay at least as long as commitDelay",
     found: "a shorter maxCommitDelay, so commits never wait for a quiet period",

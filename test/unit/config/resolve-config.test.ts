@@ -1,6 +1,6 @@
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { loadConfig, resolveConfigObject } from "../../../src/config/load-config.js";
@@ -206,6 +206,44 @@ describe("resolving a config", async () => {
         ["warning", "channels.mqtt.password"],
       ],
     );
+  });
+
+  test("a duration longer than a timer can wait is refused where it is written", async () => {
+    const result = await resolve({
+      version: 1,
+      defaults: { timers: { pullInterval: "30d" } },
+      repositories: [
+        { path: "notes", pipeline: [{ on: ["pulled"], quietPeriod: "999h", do: ["push"] }] },
+      ],
+    });
+    assert.equal(result.ok, false);
+    assert.deepEqual(
+      result.diagnostics.map((d) => d.keyPath),
+      ["defaults.timers.pullInterval", "repositories[0].pipeline[0].quietPeriod"],
+    );
+  });
+
+  test("a recipe file is read relative to the config, and its problems point into it", async () => {
+    const git = await readFile(new URL("../../../recipes/git.yaml", import.meta.url), "utf8");
+    await mkdir(join(dir, "recipes"));
+    await writeFile(join(dir, "recipes", "mine.yaml"), git.replace(/^kind: git$/m, "kind: svn"));
+    const bad = await resolve({
+      version: 1,
+      repositories: [{ path: "notes", recipe: "recipes/mine.yaml" }],
+    });
+    assert.equal(bad.ok, false);
+    const [problem] = bad.diagnostics;
+    assert.equal(problem!.file, join("recipes", "mine.yaml"));
+    assert.equal(problem!.keyPath, "kind");
+    assert.equal(problem!.line, git.split("\n").findIndex((line) => line === "kind: git") + 1);
+
+    await writeFile(join(dir, "recipes", "mine.yaml"), git.replace(/^name: git$/m, "name: mine"));
+    const good = await resolve({
+      version: 1,
+      repositories: [{ path: "notes", recipe: "recipes/mine.yaml" }],
+    });
+    assert.ok(good.ok, JSON.stringify(good.diagnostics));
+    assert.equal(good.config.repositories[0]!.recipe.name, "mine");
   });
 
   test("channels resolve with their defaults", async () => {
