@@ -1,6 +1,7 @@
 import type { RecipeKind } from "../recipes/recipe.js";
 import { createGitOperations } from "./git-operations.js";
 import { createHgOperations } from "./hg-operations.js";
+import { createBzrOperations } from "./bzr-operations.js";
 import type { OperationsOptions } from "./operations-options.js";
 import type { RepoOperations } from "./repo-operations.js";
 
@@ -12,6 +13,7 @@ type OperationsFactory = (options: OperationsOptions) => RepoOperations;
 const factories: Partial<Record<RecipeKind, OperationsFactory>> = {
   git: createGitOperations,
   hg: createHgOperations,
+  bzr: createBzrOperations,
 };
 
 /** The operations for a repository, chosen by its recipe's `kind`. */

@@ -86,18 +86,25 @@ function splitRename(
 }
 
 /**
- * Parses `brz add --dry-run [--] [paths]`: one `adding <path>` line per unknown file or
- * directory that is not ignored (brz applies .bzrignore and the user's ignore file here, which
- * a walk of the disk would not). Directories are listed too; the operations keep files only.
+ * Parses `brz add --dry-run`: one `adding <path>` line per unknown file or directory that is
+ * not ignored (brz applies .bzrignore and the user's ignore file here, which a walk of the disk
+ * would not). Directories are listed too; the operations keep files only.
+ *
+ * Unlike status, add quotes a name (breezy.osutils.quotefn) when it holds any character outside
+ * `[a-zA-Z0-9.,:/\\_~-]`: `"` + name + `"`, nothing escaped inside. That is unambiguous: a
+ * name that itself starts and ends with `"` contains an unsafe character, so it is printed
+ * quoted once more; a printed name wrapped in quotes is therefore always a quoted one.
  */
 export function parseBzrAddDryRun(stdout: string): string[] {
-  const paths: string[] = [];
+  const printed: string[] = [];
   if (stdout.endsWith("\n")) stdout = stdout.slice(0, -1);
   for (const line of stdout === "" ? [] : stdout.split("\n")) {
-    if (line.startsWith("adding ")) paths.push(line.slice("adding ".length));
-    else if (paths.length > 0) paths[paths.length - 1] += `\n${line}`;
+    if (line.startsWith("adding ")) printed.push(line.slice("adding ".length));
+    else if (printed.length > 0) printed[printed.length - 1] += `\n${line}`;
   }
-  return paths;
+  return printed.map((name) =>
+    name.length >= 2 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1) : name,
+  );
 }
 
 export type BzrConflict =
@@ -129,9 +136,12 @@ export function parseBzrConflicts(stdout: string): BzrConflict[] {
   return conflicts;
 }
 
-/** See the module comment: brz cannot commit a name with a newline. */
+/**
+ * See the module comment: brz cannot commit a name with a newline, and a recursive `brz add`
+ * skips names with a newline or carriage return ("skipping '…' (contains \n or \r)").
+ */
 export function isStorableInBzr(path: string): boolean {
-  return !path.includes("\n");
+  return !/[\r\n]/.test(path);
 }
 
 /** Registry form: `C` lines name the paths an unfinished merge left conflicted. */

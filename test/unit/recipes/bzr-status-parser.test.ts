@@ -56,9 +56,31 @@ describe("bzr status parser", () => {
   });
 
   test("add --dry-run lists unknown files and directories, newlines joined back", () => {
-    const stdout = "adding nd\nadding nd/g\nadding nd/sub\nadding nd/sub/f\nadding new\nline\n";
+    // brz 3.3 skips such names in a recursive add; should one ever be printed, it is quoted.
+    const stdout = 'adding nd\nadding nd/g\nadding nd/sub\nadding nd/sub/f\nadding "new\nline"\n';
     assert.deepEqual(parseBzrAddDryRun(stdout), ["nd", "nd/g", "nd/sub", "nd/sub/f", "new\nline"]);
     assert.deepEqual(parseBzrAddDryRun(""), []);
+  });
+
+  test("add --dry-run quoting of unsafe names is undone", () => {
+    // As brz 3.3.2 prints `*`, `q"x`, `sp ace`, `"quoted"`, `ü` and the safe `a-b_c.d~`.
+    const stdout = [
+      'adding "*"',
+      'adding "q"x"',
+      'adding "sp ace"',
+      'adding ""quoted""',
+      'adding "ü"',
+      "adding a-b_c.d~",
+      "",
+    ].join("\n");
+    assert.deepEqual(parseBzrAddDryRun(stdout), [
+      "*",
+      'q"x',
+      "sp ace",
+      '"quoted"',
+      "ü",
+      "a-b_c.d~",
+    ]);
   });
 
   test("conflicts are classified for keep-both and the rest kept verbatim", () => {
@@ -79,6 +101,7 @@ describe("bzr status parser", () => {
 
   test("names with a newline are not storable in bzr", () => {
     assert.equal(isStorableInBzr("a\nb"), false);
+    assert.equal(isStorableInBzr("a\rb"), false);
     assert.equal(isStorableInBzr('a b ü "q"'), true);
   });
 });
