@@ -21,6 +21,8 @@ export interface AnnouncerOptions {
   coalesceMs?: number;
   queueLimit?: number;
   connectTimeoutMs?: number;
+  /** XMPP server pings that detect a dead connection; default every 60 s, 20 s to answer. */
+  xmppKeepalive?: { intervalMs: number; timeoutMs: number };
 }
 
 /**
@@ -40,6 +42,7 @@ export function createAnnouncer(
       new XmppChannel(xmpp, {
         host: options.host,
         password: () => resolveSecret(xmpp.password, options.env),
+        ...(options.xmppKeepalive !== undefined && { keepalive: options.xmppKeepalive }),
         ...(options.connectTimeoutMs !== undefined && {
           connectTimeoutMs: options.connectTimeoutMs,
         }),

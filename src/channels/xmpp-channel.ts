@@ -14,6 +14,12 @@ export interface XmppChannelOptions {
   /** Resolves the password (config/secret.ts); called on each connect. */
   password: () => Promise<string>;
   connectTimeoutMs?: number;
+  /**
+   * Ping the server this often (ms) and treat no answer within `timeoutMs` as a lost
+   * connection: a NAT or a frozen server can leave a dead TCP connection looking open for
+   * many minutes, and announcements sent into it vanish.
+   */
+  keepalive?: { intervalMs: number; timeoutMs: number };
 }
 
 /**
@@ -37,6 +43,7 @@ export class XmppChannel implements Channel {
   private readonly domain: string;
   private readonly local: string;
   private readonly allowFrom: Set<string>;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: XmppConfig,
@@ -106,11 +113,50 @@ export class XmppChannel implements Channel {
       clearTimeout(timer);
     }
     this.siblings.clear();
+    try {
+      // Negative priority: bare-JID chat keeps going to the human's client, never a daemon.
+      await xmpp.send(xml("presence", {}, xml("priority", {}, "-1")));
+      // The server answers our initial presence with the siblings' presence before it handles
+      // the next stanza, so after this round-trip the siblings are known: a queued
+      // announcement flushed right after connect reaches them instead of nobody.
+      await this.ping(xmpp, timeoutMs);
+    } catch (error) {
+      void xmpp.stop().catch(() => {});
+      throw this.classify(service, error, error);
+    }
     this.xmpp = xmpp;
     xmpp.on("offline", () => this.lost(xmpp));
     xmpp.on("disconnect", () => this.lost(xmpp));
-    // Negative priority: bare-JID chat keeps going to the human's client, never a daemon.
-    await xmpp.send(xml("presence", {}, xml("priority", {}, "-1")));
+    this.startKeepalive(xmpp);
+  }
+
+  private ping(xmpp: XmppClient, timeoutMs: number): Promise<unknown> {
+    return xmpp.iqCaller.request(
+      xml("iq", { type: "get", to: this.domain }, xml("ping", { xmlns: "urn:xmpp:ping" })),
+      timeoutMs,
+    );
+  }
+
+  private startKeepalive(xmpp: XmppClient): void {
+    const { intervalMs, timeoutMs } = this.options.keepalive ?? {
+      intervalMs: 60_000,
+      timeoutMs: 20_000,
+    };
+    clearInterval(this.keepaliveTimer);
+    let inFlight = false;
+    this.keepaliveTimer = setInterval(() => {
+      if (inFlight || this.xmpp !== xmpp) return;
+      inFlight = true;
+      this.ping(xmpp, timeoutMs).then(
+        () => (inFlight = false),
+        (error: unknown) => {
+          inFlight = false;
+          // A server that answers with an error is alive; only silence means a dead link.
+          if ((error as { name?: unknown } | null)?.name === "TimeoutError") this.lost(xmpp);
+        },
+      );
+    }, intervalMs);
+    this.keepaliveTimer.unref();
   }
 
   setRepositories(): void {
@@ -151,6 +197,7 @@ export class XmppChannel implements Channel {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.keepaliveTimer);
     const xmpp = this.xmpp;
     this.xmpp = undefined;
     this.siblings.clear();
@@ -164,6 +211,7 @@ export class XmppChannel implements Channel {
 
   private lost(xmpp: XmppClient): void {
     if (this.xmpp !== xmpp) return;
+    clearInterval(this.keepaliveTimer);
     this.xmpp = undefined;
     this.siblings.clear();
     void xmpp.stop().catch(() => {});

@@ -29,6 +29,7 @@ declare module "@xmpp/client" {
     on(event: string, listener: (...args: unknown[]) => void): this;
     status: string;
     reconnect: { stop(): void };
+    iqCaller: { request(element: XmlElement, timeoutMs?: number): Promise<XmlElement> };
   }
 
   export interface ClientOptions {

@@ -38,6 +38,7 @@ export function startAnnouncer(
       // Short delays: outage tests wait for reconnects in real time.
       backoff,
       connectTimeoutMs: 5000,
+      xmppKeepalive: { intervalMs: 300, timeoutMs: 1000 },
       ...(coalesceMs !== undefined && { coalesceMs }),
     },
   );

@@ -15,6 +15,12 @@ export interface ProsodyServer {
   /** `xmpp://127.0.0.1:<port>`, for channels.xmpp.service. */
   service: string;
   register(user: string, password: string): Promise<string>;
+  /** Stops prosody (SIGTERM); `start` brings it back on the same port, accounts kept. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** SIGSTOP: the port stays open but nothing answers, like a hung server or a dead NAT path. */
+  freeze(): void;
+  thaw(): void;
   /** Stops prosody and removes its temp dir. */
   cleanup(): Promise<void>;
 }
@@ -59,27 +65,35 @@ export async function startProsody(domain = "autosync.test"): Promise<ProsodySer
   const configFile = join(temp.dir, "prosody.cfg.lua");
   await writeFile(configFile, config);
 
-  const child: ChildProcess = spawn("prosody", ["-F", "--config", configFile], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  let child: ChildProcess | undefined;
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once("exit", resolve));
+    running.kill("SIGCONT");
+    running.kill("SIGTERM");
     await exited;
   };
-  try {
+  const start = async () => {
+    const started = spawn("prosody", ["-F", "--config", configFile], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = started;
+    started.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     await waitFor(
       `prosody accepting on port ${port}`,
       async () => {
-        if (child.exitCode !== null) throw new Error(`prosody exited: ${output}`);
+        if (started.exitCode !== null) throw new Error(`prosody exited: ${output}`);
         return acceptsConnections(port);
       },
       { timeoutMs: 30_000 },
     );
+  };
+  try {
+    await start();
   } catch (error) {
     await stop();
     await temp.cleanup();
@@ -93,6 +107,14 @@ export async function startProsody(domain = "autosync.test"): Promise<ProsodySer
       // prosodyctl writes the account file directly; the running server reads it at login.
       await run("prosodyctl", ["--config", configFile, "register", name, domain, password]);
       return `${name}@${domain}`;
+    },
+    stop,
+    start,
+    freeze() {
+      child?.kill("SIGSTOP");
+    },
+    thaw() {
+      child?.kill("SIGCONT");
     },
     async cleanup() {
       await stop();

@@ -274,7 +274,6 @@ describe("XMPP channel against a real prosody", { timeout: 180_000 }, () => {
     }
     const p50 = median(latencies);
     t.diagnostic(`xmpp delivery p50 ${p50} ms over ${latencies.length} sends`);
-    process.stdout.write(`# xmpp delivery p50 ${p50} ms over ${latencies.length} sends\n`);
     assert.equal(latencies.length, 20);
   });
 });
