@@ -22,7 +22,7 @@ export function drain(ctx: StepContext): void {
     const [item, ...rest] = s.queue as [QueuedAction, ...QueuedAction[]];
     // A pull waiting for the commit of a quiet period holds the queue: what follows it (a push,
     // a hook) belongs after it. The quiet period's own timer wakes the queue.
-    if (item.notBefore !== undefined && ctx.now < item.notBefore) return;
+    if (item.waitingSince !== undefined && pullMustWait(ctx, item)) return;
     s.queue = rest;
     runAction(ctx, item);
   }
@@ -78,18 +78,20 @@ export function runAction(ctx: StepContext, item: QueuedAction): void {
  */
 function startPull(ctx: StepContext, item: QueuedAction): void {
   const { s } = ctx;
+  const waiting: QueuedAction = { ...item, waitingSince: item.waitingSince ?? ctx.now };
   if (hasPending(s.pending)) {
-    const due = changeCommitDueAt(ctx);
-    if (due !== undefined && item.notBefore === undefined) {
-      s.queue = [{ ...item, notBefore: due }, ...s.queue];
+    if (pullMustWait(ctx, item)) {
+      s.queue = [waiting, ...s.queue];
       return;
     }
-    s.queue = [item, ...s.queue];
+    // After this commit, look again: a burst may still be going on. Once patience ran out,
+    // pull right after it, or a file that never stops changing would keep every pull away.
+    s.queue = [{ ...waiting, looked: !isPatient(ctx, waiting) }, ...s.queue];
     startCommit(ctx, { action: { type: "commit" }, origin: "before-pull", scope: "pending" });
     return;
   }
-  if (!item.checked) {
-    s.queue = [{ ...item, checked: true }, ...s.queue];
+  if (!item.looked) {
+    s.queue = [{ ...waiting, looked: true }, ...s.queue];
     s.inFlight = { op: "status", purpose: "before-pull", startedAt: ctx.now };
     startOperation(ctx, { kind: "status" });
     return;
@@ -105,6 +107,24 @@ function startPull(ctx: StepContext, item: QueuedAction): void {
   });
   endCoveredPeriods(ctx, "pull");
   s.inFlight = { op: "pull", startedAt: ctx.now, origin: item.origin };
+}
+
+/**
+ * How long a pull may wait for local activity to settle: two full commit cycles. A burst that
+ * lasts longer is committed in pieces anyway (maxCommitDelay), and remote changes must not wait
+ * for ever behind a file that is written all the time.
+ */
+export function pullPatienceMs(ctx: StepContext): number {
+  const { commitDelayMs, maxCommitDelayMs } = ctx.s.config.timers;
+  return 2 * Math.max(commitDelayMs, maxCommitDelayMs) + commitDelayMs;
+}
+
+function isPatient(ctx: StepContext, item: QueuedAction): boolean {
+  return ctx.now < (item.waitingSince ?? ctx.now) + pullPatienceMs(ctx);
+}
+
+function pullMustWait(ctx: StepContext, item: QueuedAction): boolean {
+  return hasPending(ctx.s.pending) && changeCommitDueAt(ctx) !== undefined && isPatient(ctx, item);
 }
 
 export function skippedLargeFiles(ctx: StepContext): string[] {

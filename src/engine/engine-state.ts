@@ -91,12 +91,13 @@ export interface QueuedAction {
   /** commit only: the user's message (`autosync commit -m`). */
   message?: string;
   /**
-   * pull only: wait until this time for the running "commit after changes" quiet period, so a
-   * pull does not cut a burst (a half-finished `rm -r` included) into pieces. Set once per pull.
+   * pull only: when this pull first had to wait for local changes to be committed. A pull
+   * waits for the running "commit after changes" quiet period (so it never cuts a burst, a
+   * half-finished `rm -r` included, into pieces), but only so long: see `pullPatienceMs`.
    */
-  notBefore?: number;
-  /** pull only: the whole-tree look before the pull was done. */
-  checked?: boolean;
+  waitingSince?: number;
+  /** pull only: the whole-tree look since the last commit before this pull was done. */
+  looked?: boolean;
 }
 
 export type InFlight =
