@@ -65,7 +65,9 @@ export const engineMessages = {
   pushGaveUp: (attempts: number) =>
     `the push was rejected ${attempts} times in a row (others keep pushing first); trying again at the next change or sync`,
   pushGaveUpHint: () => "run `autosync sync` to try at once",
-  operationFailed: (operation: OperationKind, message: string) => `${operation} failed: ${message}`,
+  /** One line for the UI and the log line; the command's stderr tail goes into the hint. */
+  operationFailed: (operation: OperationKind, message: string) =>
+    `${operation} failed: ${shortLine(message)}`,
   operationFailedHint: (stderrTail: string | undefined) =>
     stderrTail ? `last output: ${stderrTail}` : "it is tried again at the next change or sync",
 
@@ -106,6 +108,13 @@ export const engineMessages = {
     }
   },
 };
+
+const SHORT_LINE = 200;
+
+function shortLine(text: string): string {
+  const first = text.trim().split("\n")[0] ?? "";
+  return first.length > SHORT_LINE ? `${first.slice(0, SHORT_LINE - 1)}…` : first;
+}
 
 function shortHead(head: string): string {
   return head.length > 12 ? head.slice(0, 12) : head;

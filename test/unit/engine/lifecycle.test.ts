@@ -126,6 +126,16 @@ describe("failures", () => {
     assert.equal(sim.snapshot().problem, undefined, "a success clears the problem");
   });
 
+  test("a long multi-line failure message is cut to one short line", () => {
+    const sim = new EngineSimulator();
+    sim.send({ type: "syncRequested" });
+    sim.finish({ kind: "status", outcome: "failed", message: `${"x".repeat(500)}\nsecond line` });
+    const message = sim.eventsOf("error")[0]?.message ?? "";
+    assert.ok(!message.includes("\n"));
+    assert.ok(message.length <= 215, `${message.length} characters`);
+    assert.match(message, /^status failed: x+…$/);
+  });
+
   test("a result nobody waited for is ignored with a warning", () => {
     const sim = new EngineSimulator();
     sim.send({ type: "operationFinished", result: pushed("x") });
