@@ -63,6 +63,7 @@ export class ChannelHub implements Announcer {
   private secret: string | undefined;
   private secretReady = false;
   private stopped = false;
+  private unsubscribeBus: (() => void) | undefined;
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly coalesceMs: number;
   private readonly queueLimit: number;
@@ -92,6 +93,16 @@ export class ChannelHub implements Announcer {
   }
 
   async start(): Promise<void> {
+    // alsoNotify recipients hear about pushes and conflicts straight from the bus, so the
+    // runtime needs no extra call and every conflict is told, however it arose.
+    this.unsubscribeBus ??= this.options.bus.subscribe((event) => {
+      if (event.type === "pushed") {
+        this.tellHumans(channelMessages.humanPushed(event.repo, this.options.host, event.head));
+      } else if (event.type === "conflict") {
+        const paths = event.conflicts.map((conflict) => conflict.path);
+        this.tellHumans(channelMessages.humanConflict(event.repo, this.options.host, paths));
+      }
+    });
     for (const name of this.options.disabledChannels ?? []) {
       this.options.bus.publish({ type: "channelStatus", channel: name, status: "disabled" });
     }
@@ -154,6 +165,7 @@ export class ChannelHub implements Announcer {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.unsubscribeBus?.();
     for (const window of this.windows.values()) this.options.clock.clearTimeout(window.timer);
     this.windows.clear();
     await Promise.all(

@@ -20,7 +20,10 @@ export const channelMessages = {
     `could not read channels.secret (${detail}); announcements are not sent until it can be read`,
   connectFailed: (channel: string, failure: ChannelFailure, detail: string) =>
     `${channel}: ${failureLabel[failure]}: ${detail}`,
-  humanPushed: (repositoryId: string, host: string) => `autosync: ${host} pushed ${repositoryId}`,
+  humanPushed: (repo: string, host: string, head: string) =>
+    `autosync: ${host} pushed ${repo} (${head.slice(0, 12)})`,
+  humanConflict: (repo: string, host: string, paths: string[]) =>
+    `autosync: conflict in ${repo} on ${host}, both versions kept: ${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ` and ${paths.length - 5} more` : ""}`,
   headlineBody: (repositoryId: string, host: string) =>
     `autosync announcement: ${host} pushed ${repositoryId.slice(0, 12)} (machine-readable, safe to ignore)`,
 

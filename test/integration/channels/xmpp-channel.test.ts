@@ -199,6 +199,13 @@ describe("XMPP channel against a real prosody", { timeout: 180_000 }, () => {
     a.announcer.tellHumans("autosync: laptop pushed notes");
     await waitFor("the human got the line", () => lines.length > 0);
     assert.deepEqual(lines, [{ type: "chat", body: "autosync: laptop pushed notes" }]);
+    // A push on the bus is told without any call from the runtime.
+    a.bus.publish({ type: "pushed", repo: "notes", head: "abcdef0123456789" });
+    await waitFor("the push line", () => lines.length > 1);
+    assert.deepEqual(lines[1], {
+      type: "chat",
+      body: "autosync: notify-a pushed notes (abcdef012345)",
+    });
   });
 
   test("a wrong password is reported as an authentication failure", async () => {

@@ -27,6 +27,7 @@ class Room {
 class RoomChannel implements Channel {
   sink?: ChannelSink;
   sent: string[] = [];
+  toldHumans: string[] = [];
   connects = 0;
   constructor(
     readonly name: string,
@@ -48,6 +49,9 @@ class RoomChannel implements Channel {
     this.room.broadcast(payload, this.name);
   }
   setRepositories(): void {}
+  async tellHumans(text: string): Promise<void> {
+    this.toldHumans.push(text);
+  }
   async close(): Promise<void> {
     this.room.members.delete(this);
   }
@@ -311,5 +315,27 @@ describe("ChannelHub", () => {
     await settle();
     assert.equal(channel.connects, 1);
     assert.equal(clock.pendingTimers, 0);
+  });
+
+  test("alsoNotify recipients are told of pushes and conflicts seen on the bus", async () => {
+    const clock = new FakeClock();
+    const channel = new RoomChannel("xmpp", new Room());
+    const a = makeHub([channel], clock, "A");
+    await a.hub.start();
+    await settle();
+    a.bus.publish({ type: "pushed", repo: "notes", head: "0123456789abcdef" });
+    a.bus.publish({
+      type: "conflict",
+      repo: "notes",
+      conflicts: [{ path: "todo.md", copyPath: "todo (conflict).md", kind: "both-modified" }],
+    });
+    await settle();
+    assert.deepEqual(channel.toldHumans, [
+      "autosync: host-A pushed notes (0123456789ab)",
+      "autosync: conflict in notes on host-A, both versions kept: todo.md",
+    ]);
+    await a.hub.stop();
+    a.bus.publish({ type: "pushed", repo: "notes", head: "fedcba" });
+    assert.equal(channel.toldHumans.length, 2, "nothing is told after stop");
   });
 });
