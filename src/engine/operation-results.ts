@@ -56,6 +56,9 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
     goUnhealthy(ctx, result.problem, result.detail);
     return;
   }
+  if (result.outcome === "failed" || result.outcome === "offline") {
+    dropPullWaitingForCommit(ctx, inFlight);
+  }
   if (result.outcome === "failed") {
     returnTaken(ctx, inFlight);
     const hint = result.command?.stderrTail?.trim();
@@ -154,6 +157,18 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       if (result.conflicts.length > 0) fireTrigger(ctx, "conflict");
       return;
   }
+}
+
+/**
+ * A pull at the head of the queue waits for local changes to be committed; if that commit
+ * failed, the pull would try the same commit again at once, and again: a retry loop on a
+ * broken repository. It is dropped instead; the next trigger pulls (and commits) again.
+ */
+function dropPullWaitingForCommit(ctx: StepContext, inFlight: InFlight): void {
+  const committing =
+    inFlight.op === "commit" || (inFlight.op === "status" && inFlight.purpose === "commit");
+  const head = ctx.s.queue[0];
+  if (committing && head?.action.type === "pull") ctx.s.queue = ctx.s.queue.slice(1);
 }
 
 /** Paths a status took go back to pending when the commit they were for did not happen. */

@@ -126,6 +126,22 @@ describe("failures", () => {
     assert.equal(sim.snapshot().problem, undefined, "a success clears the problem");
   });
 
+  test("a commit that keeps failing does not spin: the pull behind it is dropped until the next trigger", () => {
+    const sim = new EngineSimulator();
+    sim.responder = (request) =>
+      request.kind === "status"
+        ? statusOk([modified("a.md")])
+        : request.kind === "commit"
+          ? { kind: "commit", outcome: "failed", message: "Author identity unknown" }
+          : undefined;
+    sim.send({ type: "changesObserved", paths: ["a.md"] });
+    sim.send({ type: "syncRequested" });
+    sim.advance(600_000);
+    assert.ok(sim.operations.length <= 6, `${sim.kinds().join(", ")}`);
+    assert.equal(sim.operationsOf("pull").length, 0, "no pull may sweep the failed commit's files");
+    assert.ok(sim.eventsOf("error").every((e) => /Author identity unknown/.test(e.message)));
+  });
+
   test("a long multi-line failure message is cut to one short line", () => {
     const sim = new EngineSimulator();
     sim.send({ type: "syncRequested" });
