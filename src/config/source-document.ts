@@ -61,8 +61,14 @@ export function parseSource(text: string, file: string): SourceDocument {
     });
     return { file, value: undefined, errors, locate: () => undefined };
   }
-  // One broken bracket can cascade into hundreds of errors; the first few locate it.
-  for (const error of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
+  // One broken bracket can cascade into hundreds of errors, often the same one at the same
+  // place; the first few distinct ones locate it.
+  const seen = new Set<string>();
+  for (const error of doc.errors) {
+    const key = `${error.pos[0]}:${error.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (seen.size > MAX_SYNTAX_ERRORS) break;
     errors.push({
       severity: "error",
       file,

@@ -134,8 +134,8 @@ export const configMessages = {
     hint: `move it to an environment variable, or run chmod 600 ${file}`,
   }),
   secretEnvUnset: (name: string) => ({
-    expected: `the environment variable ${name} to be set`,
-    found: "unset or empty",
+    expected: `${name} set in the environment`,
+    found: "no such variable (or an empty one)",
     hint: `export ${name} where autosync runs`,
   }),
 };
