@@ -259,6 +259,7 @@ export async function createIgnoreFilter(options: IgnoreFilterOptions): Promise<
     async observe(relPaths) {
       let reload = false;
       const newDirs: string[] = [];
+      const candidates: string[] = [];
       for (const relPath of relPaths) {
         const base = relPath.slice(relPath.lastIndexOf("/") + 1);
         if (ignoreFileNames.has(base) || rootIgnoreFiles.has(relPath)) {
@@ -280,14 +281,24 @@ export async function createIgnoreFilter(options: IgnoreFilterOptions): Promise<
           continue;
         }
         if (knownDirs.has(relPath) || isIgnoredWith(rules, relPath)) continue;
-        try {
-          if ((await lstat(join(root, relPath))).isDirectory()) newDirs.push(relPath);
-        } catch {
-          // Gone already: a deletion or an editor's temp file; nothing to learn.
-        }
+        candidates.push(relPath);
+      }
+      // In parallel: a 2,000-file burst must not hold its own delivery back by 2,000 round trips.
+      for (let start = 0; start < candidates.length; start += 128) {
+        const chunk = candidates.slice(start, start + 128);
+        const stats = await Promise.all(
+          // Gone already (a deletion, an editor's temp file): nothing to learn.
+          chunk.map((relPath) => lstat(join(root, relPath)).catch(() => undefined)),
+        );
+        chunk.forEach((relPath, index) => {
+          if (stats[index]?.isDirectory()) newDirs.push(relPath);
+        });
       }
       if (!reload) {
+        // Parents first, so a new tree is walked once from its top.
+        newDirs.sort((a, b) => a.split("/").length - b.split("/").length);
         for (const dir of newDirs) {
+          if (knownDirs.has(dir)) continue; // walked already with a new parent in this batch
           const dirs = new Set<string>();
           const found = new Set<string>();
           const probe: Rules = { matcher: ignore(), regexps: [], problems: [] };

@@ -133,10 +133,31 @@ async function run(args: string[], io: CliIo): Promise<number> {
     });
   }
 
-  let handle: DaemonHandle;
+  // Signals are caught before the daemon starts: a SIGTERM during startup must still end in a
+  // clean stop (pidfile and locks removed), never in the default kill.
+  let handle: DaemonHandle | undefined;
+  let signals = 0;
+  const onSignal = (): void => {
+    signals++;
+    if (signals === 1) {
+      bus.publish({ type: "info", message: runtimeMessages.stopping });
+      void handle?.stop();
+      return;
+    }
+    io.stderr.write(`${runtimeMessages.forcedExit}\n`);
+    process.exit(ExitCode.interrupted);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const releaseSignals = (): void => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+
   try {
     handle = await startDaemon(config, { bus, env: io.env });
   } catch (error) {
+    releaseSignals();
     stopLog?.();
     if (error instanceof AlreadyRunningError) {
       io.stderr.write(`autosync: ${error.message}\n${error.hint}\n`);
@@ -147,46 +168,33 @@ async function run(args: string[], io: CliIo): Promise<number> {
     );
     return ExitCode.failure;
   }
+  const daemon = handle;
+  if (signals > 0) void daemon.stop();
 
-  const control = await startControl(config.controlSocket, handle, io);
-
-  let signals = 0;
-  const onSignal = (): void => {
-    signals++;
-    if (signals === 1) {
-      bus.publish({ type: "info", message: runtimeMessages.stopping });
-      void handle.stop();
-      return;
-    }
-    io.stderr.write(`${runtimeMessages.forcedExit}\n`);
-    process.exit(ExitCode.interrupted);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const control = await startControl(config.controlSocket, daemon, io);
 
   try {
     if (useUi) {
       try {
         const { startUi } = await import("../../ui/start-ui.js");
-        const ui = startUi(handle, {
+        const ui = startUi(daemon, {
           stdout: io.stdout,
           stderr: io.stderr,
           title: config.host,
           env: io.env,
         });
         // The UI's `q` stops the daemon; a signal stops the daemon and then the UI.
-        void handle.stopped.then(() => ui.unmount());
+        void daemon.stopped.then(() => ui.unmount());
         await ui.waitUntilExit();
-        await handle.stop();
+        await daemon.stop();
       } catch (error) {
         stopLog = startLogOutput(bus, { format: "plain", stdout: io.stdout, stderr: io.stderr });
         bus.publish({ type: "warning", message: runtimeMessages.uiUnavailable(String(error)) });
       }
     }
-    await handle.stopped;
+    await daemon.stopped;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    releaseSignals();
     await control?.close().catch(() => {});
     stopLog?.();
   }
