@@ -337,18 +337,21 @@ class GitOperations implements RepoOperations {
       return this.pullResult("up-to-date", head, [], [], head !== undefined);
     }
 
+    // Nothing new on the remote: no merge, so no reason to commit here (local changes go
+    // through the engine's own commit, with its quiet period and deletion guard).
+    const headBefore = await this.head();
+    if (headBefore !== undefined && (await this.countCommits(headBefore, remoteRef)) === 0) {
+      const needsPush = (await this.countCommits(remoteRef, headBefore)) > 0;
+      return this.pullResult("up-to-date", headBefore, [], [], needsPush);
+    }
+
     // Never let a merge meet uncommitted work: it would refuse, or worse, mix it in.
     const local = await this.localChanges();
     if (local.length > 0) {
       await this.refuseMassDeletion(local);
       await this.commitEntries(local, request.commitMessage);
     }
-
     const oldHead = await this.head();
-    if (oldHead !== undefined && (await this.countCommits(oldHead, remoteRef)) === 0) {
-      const needsPush = (await this.countCommits(remoteRef, oldHead)) > 0;
-      return this.pullResult("up-to-date", oldHead, [], [], needsPush);
-    }
 
     const conflicts = await this.merge(request, remoteRef, `${remote}/${remoteBranch}`);
     const newHead = await this.head();

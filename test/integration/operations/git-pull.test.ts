@@ -67,15 +67,19 @@ test("pulling from an empty remote is up to date; local commits still need a pus
   assert.equal(ahead.needsPush, true);
 });
 
-test("local commits ahead of an unchanged remote are up to date and need a push", async (t) => {
+test("with nothing new on the remote a pull commits nothing and reports unpushed commits", async (t) => {
   const world = await gitWorld(t);
   const a = await world.clone("a");
   await commitAndPush(a, { "x.md": "1" });
   await writeFile(join(a.dir, "x.md"), "2");
-  const pull = await expectOutcome(a.ops, pullRequest("a"), "up-to-date");
-  assert.ok(pull.kind === "pull" && pull.outcome === "up-to-date");
-  assert.equal(pull.needsPush, true);
-  assert.equal(await a.git("status", "--porcelain"), "");
+  const idle = await expectOutcome(a.ops, pullRequest("a"), "up-to-date");
+  assert.ok(idle.kind === "pull" && idle.outcome === "up-to-date");
+  assert.equal(idle.needsPush, false);
+  assert.equal(await a.git("status", "--porcelain"), " M x.md\n", "left to the engine's commit");
+  await commitAll(a.ops);
+  const ahead = await expectOutcome(a.ops, pullRequest("a"), "up-to-date");
+  assert.ok(ahead.kind === "pull" && ahead.outcome === "up-to-date");
+  assert.equal(ahead.needsPush, true);
 });
 
 test("two machines that started from an empty remote merge their unrelated histories", async (t) => {
