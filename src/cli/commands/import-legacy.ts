@@ -40,7 +40,7 @@ const METADATA_DIRS: Record<string, string> = { git: ".git", hg: ".hg", bzr: ".b
 /** A YAML scalar: plain when that reads back as the same string, else a JSON (YAML) string. */
 export function yamlScalar(value: string): string {
   const plain =
-    /^[A-Za-z0-9_~./@$%+-][A-Za-z0-9_~./@$%+ -]*$/.test(value) &&
+    /^[A-Za-z0-9_~./$][A-Za-z0-9_~./@$%+ -]*$/.test(value) &&
     !/\s$/.test(value) &&
     !/^(true|false|yes|no|on|off|null|y|n|~)$/i.test(value) &&
     !/^[-+]?[0-9.]/.test(value) &&

@@ -122,3 +122,42 @@ describe("autosync import-legacy", async () => {
     assert.match(io.err(), /cannot read .*nope\.ini \(ENOENT\)/);
   });
 });
+
+describe("legacy values written as YAML", () => {
+  test("strings YAML would read as something else are quoted and read back unchanged", async () => {
+    const { yamlScalar } = await import("../../../src/cli/commands/import-legacy.js");
+    const { parse } = await import("yaml");
+    const values = [
+      "~/amw",
+      "yes",
+      "no",
+      "on",
+      "1.0",
+      "0x10",
+      "a: b",
+      "#x",
+      "~",
+      "- x",
+      "[x]",
+      "{a}",
+      "null",
+      "it's",
+      'say "hi"',
+      " lead",
+      "trail ",
+      "a #b",
+      "@home",
+      "%d",
+      "tab\there",
+      "ünï cödé",
+      "*alias",
+      "&anchor",
+      "!tag",
+      "|",
+      ">",
+    ];
+    for (const value of values) {
+      assert.equal(parse(`key: ${yamlScalar(value)}`).key, value, value);
+    }
+  });
+});

@@ -62,3 +62,14 @@ describe("the config schema", () => {
     assert.match(stdout, /up to date/);
   });
 });
+
+describe("schema hygiene", () => {
+  test("both schemas compile under ajv's strict mode (the validator itself runs lenient)", async () => {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const addFormats = (await import("ajv-formats")).default;
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema(readSchema("recipe"));
+    assert.doesNotThrow(() => ajv.compile(readSchema("autosync")));
+  });
+});
