@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { realpathSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { basename, dirname, join, relative, isAbsolute } from "node:path";
@@ -386,8 +387,10 @@ class Resolver {
     const roots: Array<{ index: number; root: string }> = [];
     config.repositories.forEach((repo, index) => {
       if (!repo) return;
-      const root = expandPath(repo.path, { env: this.env, baseDir: this.baseDir }).path;
-      const name = repo.name ?? basename(root);
+      const written = expandPath(repo.path, { env: this.env, baseDir: this.baseDir }).path;
+      const name = repo.name ?? basename(written);
+      // Through symlinks: ~/notes -> /data/notes and /data/notes/sub are the same tree.
+      const root = realRoot(written);
       const first = byName.get(name);
       if (first !== undefined) {
         const at: PathSegment[] = [
@@ -476,6 +479,14 @@ class Resolver {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function realRoot(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
+}
 
 function ms(duration: string | 0): number {
   // The schema admitted only durations, so this parses; 0 keeps a typo from ever meaning "never".

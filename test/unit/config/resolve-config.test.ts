@@ -1,6 +1,6 @@
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { loadConfig, resolveConfigObject } from "../../../src/config/load-config.js";
@@ -164,6 +164,22 @@ describe("resolving a config", async () => {
       ],
     );
     assert.equal(result.diagnostics[0]!.hint, "did you mean 'git'?");
+  });
+
+  test("roots that overlap through a symlink are found", async () => {
+    await symlink(repo, join(dir, "notes-link"));
+    const result = await resolve(
+      {
+        version: 1,
+        repositories: [{ path: "notes-link" }, { path: "notes/inner", name: "inner" }],
+      },
+      "off",
+    );
+    assert.equal(result.ok, false);
+    assert.deepEqual(
+      result.diagnostics.map((d) => d.keyPath),
+      ["repositories[1].path"],
+    );
   });
 
   test("a root that is missing or not a working copy: error for run, warning for validate", async () => {
