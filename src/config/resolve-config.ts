@@ -170,6 +170,10 @@ class Resolver {
       online: true,
       ...config.notify?.desktop?.kinds,
     };
+    const coalesceMs = this.timerMs(
+      config.notify?.desktop?.coalesce ?? CONFIG_DEFAULTS.notifyCoalesce,
+      ["notify", "desktop", "coalesce"],
+    );
     const diagnostics = dedupe(this.diagnostics);
     const warnings = diagnostics.filter((d) => d.severity === "warning");
     if (diagnostics.some((d) => d.severity === "error")) return { ok: false, diagnostics };
@@ -185,10 +189,7 @@ class Resolver {
           desktop: {
             enabled: config.notify?.desktop?.enabled ?? true,
             kinds,
-            coalesceMs: this.timerMs(
-              config.notify?.desktop?.coalesce ?? CONFIG_DEFAULTS.notifyCoalesce,
-              ["notify", "desktop", "coalesce"],
-            ),
+            coalesceMs,
           },
         },
         pidfile,

@@ -228,6 +228,7 @@ describe("resolving a config", async () => {
     const result = await resolve({
       version: 1,
       defaults: { timers: { pullInterval: "30d" } },
+      notify: { desktop: { coalesce: "25d" } },
       repositories: [
         { path: "notes", pipeline: [{ on: ["pulled"], quietPeriod: "999h", do: ["push"] }] },
       ],
@@ -235,7 +236,11 @@ describe("resolving a config", async () => {
     assert.equal(result.ok, false);
     assert.deepEqual(
       result.diagnostics.map((d) => d.keyPath),
-      ["defaults.timers.pullInterval", "repositories[0].pipeline[0].quietPeriod"],
+      [
+        "defaults.timers.pullInterval",
+        "repositories[0].pipeline[0].quietPeriod",
+        "notify.desktop.coalesce",
+      ],
     );
   });
 
