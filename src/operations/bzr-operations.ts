@@ -21,6 +21,7 @@ import { withSizes } from "./entry-sizes.js";
 import { checkHealth } from "./health-check.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
+import { mergeJournal } from "./merge-journal.js";
 import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
@@ -57,6 +58,7 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
   const brz = recipe.commands.status[0];
   let identityEnv: Promise<Record<string, string>> | undefined;
+  const journal = mergeJournal(root, recipe.metadataDir);
 
   const wanted = (path: string) => isStorableInBzr(path) && !isIgnored(path);
   const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
@@ -202,7 +204,24 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   }
 
   async function pull(request: PullRequest): Promise<OperationResult> {
-    if (await mergePending()) throw new OperationFailure(operationsMessages.mergeInProgress);
+    if (await mergePending()) {
+      const started = await journal.read();
+      if (!started) throw new OperationFailure(operationsMessages.mergeInProgress);
+      // Our own merge, left open by a kill: finish it exactly as the pull would have.
+      const conflicts = await merge(started.local, started.other, request, { resume: true });
+      const after = (await head()) ?? "";
+      const changedPaths = await changedBetween(started.local, after);
+      return {
+        kind: "pull",
+        outcome: "updated",
+        head: after,
+        changedPaths,
+        conflicts,
+        needsPush: true,
+      };
+    }
+    // A note without a merge: killed before the merge began or after it was committed.
+    await journal.clear();
 
     // The tip we merge, named by id: the merge and the versions read for keep-both then agree
     // even if someone pushes meanwhile.
@@ -289,20 +308,24 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     local: string,
     other: string,
     request: PullRequest,
+    { resume = false }: { resume?: boolean } = {},
   ): Promise<ConflictCopy[]> {
     const created: string[] = [];
     const copies: string[] = [];
     try {
-      const merged = await commands.runArgv([
-        ...commands.argv("merge", {
-          ref: REMOTE,
-          message: operationsMessages.mergeMessage(request.host, REMOTE),
-        }),
-        "--revision",
-        `revid:${other}`,
-      ]);
-      // Exit 1 means "conflicts encountered", which keep-both handles.
-      if (merged.failed && merged.exitCode !== 1) throw commandFailure(merged);
+      if (!resume) {
+        await journal.write({ local, other });
+        const merged = await commands.runArgv([
+          ...commands.argv("merge", {
+            ref: REMOTE,
+            message: operationsMessages.mergeMessage(request.host, REMOTE),
+          }),
+          "--revision",
+          `revid:${other}`,
+        ]);
+        // Exit 1 means "conflicts encountered", which keep-both handles.
+        if (merged.failed && merged.exitCode !== 1) throw commandFailure(merged);
+      }
 
       const conflicts: ConflictCopy[] = [];
       for (const conflict of await listConflicts()) {
@@ -356,9 +379,11 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
         { env: await identity() },
       );
       if (committed.failed) throw commandFailure(committed);
+      await journal.clear();
       return conflicts;
     } catch (error) {
       await commands.run("mergeAbort");
+      await journal.clear();
       await removeCreatedCopies(root, created);
       const reason = error instanceof Error ? error.message : String(error);
       throw new OperationFailure(

@@ -22,6 +22,7 @@ import type { RepoDescription, RepoOperations } from "./repo-operations.js";
 import { commitIdentityEnv } from "./commit-identity.js";
 import { withSizes } from "./entry-sizes.js";
 import { isStaleLockHolder } from "./lock-holder.js";
+import { mergeJournal } from "./merge-journal.js";
 
 /** hg's name for the remote every clone pushes to and pulls from. */
 const REMOTE = "default";
@@ -51,6 +52,7 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
   const isIgnored = options.isIgnored ?? (() => false);
   const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
   let identityEnv: Promise<Record<string, string>> | undefined;
+  const journal = mergeJournal(root, recipe.metadataDir);
 
   const wanted = (path: string) => isStorableInHg(path) && !isIgnored(path);
   const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
@@ -167,7 +169,24 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
   async function pull(
     request: Extract<OperationRequest, { kind: "pull" }>,
   ): Promise<OperationResult> {
-    if (await mergeInProgress()) throw new OperationFailure(operationsMessages.mergeInProgress);
+    if (await mergeInProgress()) {
+      const started = await journal.read();
+      if (!started) throw new OperationFailure(operationsMessages.mergeInProgress);
+      // Our own merge, left open by a kill: finish it exactly as the pull would have.
+      const conflicts = await merge(started.local, started.other, request, { resume: true });
+      const after = (await head()) ?? "";
+      const changedPaths = await changedBetween(started.local, after);
+      return {
+        kind: "pull",
+        outcome: "updated",
+        head: after,
+        changedPaths,
+        conflicts,
+        needsPush: true,
+      };
+    }
+    // A note without a merge: killed before the merge began or after it was committed.
+    await journal.clear();
 
     // Everything local is committed first: the merge then works on commits only, and undoing
     // it (update --clean) cannot touch a single local edit.
@@ -247,16 +266,20 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
     local: string,
     other: string,
     request: Extract<OperationRequest, { kind: "pull" }>,
+    { resume = false }: { resume?: boolean } = {},
   ): Promise<ConflictCopy[]> {
     const created: string[] = [];
     const copies: string[] = [];
     try {
-      const merged = await commands.run("merge", {
-        ref: other,
-        message: operationsMessages.mergeMessage(request.host, REMOTE),
-      });
-      // Exit 1 means "files left unresolved", which is what keep-both handles.
-      if (merged.failed && merged.exitCode !== 1) throw commandFailure(merged);
+      if (!resume) {
+        await journal.write({ local, other });
+        const merged = await commands.run("merge", {
+          ref: other,
+          message: operationsMessages.mergeMessage(request.host, REMOTE),
+        });
+        // Exit 1 means "files left unresolved", which is what keep-both handles.
+        if (merged.failed && merged.exitCode !== 1) throw commandFailure(merged);
+      }
 
       const conflicts: ConflictCopy[] = [];
       const base = await readNode(`ancestor(${local}, ${other})`);
@@ -312,9 +335,11 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
         { env: await identity() },
       );
       if (committed.failed) throw commandFailure(committed);
+      await journal.clear();
       return conflicts;
     } catch (error) {
       if (await mergeInProgress()) await commands.run("mergeAbort");
+      await journal.clear();
       await removeCreatedCopies(root, created);
       const reason = error instanceof Error ? error.message : String(error);
       throw new OperationFailure(

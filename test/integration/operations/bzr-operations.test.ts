@@ -278,6 +278,46 @@ describe("bzr operations against real Breezy branches", { concurrency: 1 }, () =
     await assertSettled(c.a);
   });
 
+  test("a merge of ours left open by a kill is finished by the next pull", async (t) => {
+    const c = await makeClones(t);
+    await writeFile(join(c.a, "seed.txt"), "A's version\n");
+    await commitAndPush(c.opsA);
+    await writeFile(join(c.b, "seed.txt"), "B's version\n");
+    brz(c.b, "commit", "-q", "-m", "B's edit");
+    const local = brz(c.b, "revision-info").trim().split(" ").at(-1);
+    const other = brz(c.b, "revision-info", "-d", ":parent").trim().split(" ").at(-1);
+    // What autosync had done when it was killed: journal written, merge started.
+    await writeFile(join(c.b, ".bzr", "autosync-merge.json"), JSON.stringify({ local, other }));
+    try {
+      brz(c.b, "merge", "-q", ":parent");
+    } catch {
+      // exit 1: conflicts, as expected
+    }
+    const pulled = await pull(c.opsB);
+    assert.equal(pulled.conflicts.length, 1, JSON.stringify(pulled));
+    assert.equal(await readFile(join(c.b, "seed.txt"), "utf8"), "A's version\n");
+    const copy = pulled.conflicts[0]?.copyPath ?? "";
+    assert.equal(await readFile(join(c.b, copy), "utf8"), "B's version\n");
+    await assertSettled(c.b);
+    assert.equal(existsSync(join(c.b, ".bzr", "autosync-merge.json")), false);
+  });
+
+  test("a merge someone else started is left alone and reported", async (t) => {
+    const c = await makeClones(t);
+    await writeFile(join(c.a, "seed.txt"), "A's version\n");
+    await commitAndPush(c.opsA);
+    await writeFile(join(c.b, "seed.txt"), "B's version\n");
+    brz(c.b, "commit", "-q", "-m", "B's edit");
+    try {
+      brz(c.b, "merge", "-q", ":parent");
+    } catch {
+      // exit 1: conflicts
+    }
+    const pulled = await c.opsB.run({ kind: "pull", commitMessage: "x", host: "b", nowMs: 0 });
+    assert.equal(pulled.outcome, "failed", JSON.stringify(pulled));
+    assert.notEqual(brz(c.b, "conflicts"), "", "still the user's merge");
+  });
+
   test("a rejected push is followed by pull, then the push succeeds", async (t) => {
     const c = await makeClones(t);
     await writeFile(join(c.a, "a.txt"), "from A\n");

@@ -254,6 +254,62 @@ describe("hg operations against a real Mercurial remote", { concurrency: 1 }, ()
     assert.equal(await readFile(join(c.a, "seed.txt"), "utf8"), "seed modified in B\n");
   });
 
+  test("both sides adding the same new file keep both", async (t) => {
+    const c = await makeClones(t);
+    await writeFile(join(c.a, "same.txt"), "added in A\n");
+    await commitAndPush(c.opsA);
+    await writeFile(join(c.b, "same.txt"), "added in B\n");
+    const pulled = await pull(c.opsB);
+    const conflict = pulled.conflicts[0] as ConflictCopy;
+    assert.equal(conflict.kind, "both-added");
+    assert.equal(await readFile(join(c.b, "same.txt"), "utf8"), "added in A\n");
+    assert.equal(await readFile(join(c.b, conflict.copyPath ?? ""), "utf8"), "added in B\n");
+    await assertSettled(c.b);
+  });
+
+  test("a merge of ours left open by a kill is finished by the next pull", async (t) => {
+    const c = await makeClones(t);
+    await writeFile(join(c.a, "seed.txt"), "A's version\n");
+    await commitAndPush(c.opsA);
+    await writeFile(join(c.b, "seed.txt"), "B's version\n");
+    hg(c.b, "commit", "-q", "-m", "B's edit");
+    const local = hg(c.b, "log", "-r", ".", "-T", "{node}");
+    hg(c.b, "pull", "-q");
+    const other = hg(c.b, "log", "-r", "tip", "-T", "{node}");
+    // What autosync had done when it was killed: journal written, merge started.
+    await writeFile(join(c.b, ".hg", "autosync-merge.json"), JSON.stringify({ local, other }));
+    try {
+      hg(c.b, "merge", "-q", "--tool", "internal:fail", "-r", other);
+    } catch {
+      // exit 1: unresolved files, as expected
+    }
+    const pulled = await pull(c.opsB);
+    assert.equal(pulled.conflicts.length, 1);
+    assert.equal(await readFile(join(c.b, "seed.txt"), "utf8"), "A's version\n");
+    const copy = pulled.conflicts[0]?.copyPath ?? "";
+    assert.equal(await readFile(join(c.b, copy), "utf8"), "B's version\n");
+    await assertSettled(c.b);
+    assert.equal(existsSync(join(c.b, ".hg", "autosync-merge.json")), false);
+  });
+
+  test("a merge someone else started is left alone and reported", async (t) => {
+    const c = await makeClones(t);
+    await writeFile(join(c.a, "seed.txt"), "A's version\n");
+    await commitAndPush(c.opsA);
+    await writeFile(join(c.b, "seed.txt"), "B's version\n");
+    hg(c.b, "commit", "-q", "-m", "B's edit");
+    hg(c.b, "pull", "-q");
+    try {
+      hg(c.b, "merge", "-q", "--tool", "internal:fail", "-r", "tip");
+    } catch {
+      // exit 1: unresolved files
+    }
+    const pulled = await c.opsB.run({ kind: "pull", commitMessage: "x", host: "b", nowMs: 0 });
+    assert.equal(pulled.outcome, "failed", JSON.stringify(pulled));
+    assert.notEqual(hg(c.b, "log", "-r", "p2()", "-T", "{node}"), "", "still the user's merge");
+    assert.equal(await readFile(join(c.b, "seed.txt"), "utf8"), "B's version\n");
+  });
+
   test("a rejected push is followed by pull, then the push succeeds", async (t) => {
     const c = await makeClones(t);
     await writeFile(join(c.a, "a.txt"), "from A\n");
