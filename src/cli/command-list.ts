@@ -5,6 +5,7 @@ import { validateCommand } from "./commands/validate.js";
 import { initCommand } from "./commands/init.js";
 import { importLegacyCommand } from "./commands/import-legacy.js";
 import { statusCommand } from "./commands/status.js";
+import { demoCommand } from "./commands/demo.js";
 import { syncCommand } from "./commands/sync.js";
 import { pauseCommand } from "./commands/pause.js";
 import { resumeCommand } from "./commands/resume.js";
@@ -12,6 +13,7 @@ import { stopCommand } from "./commands/stop.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
+  demoCommand,
   runCommand,
   statusCommand,
   syncCommand,

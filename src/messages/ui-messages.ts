@@ -136,3 +136,48 @@ export const controlCliMessages = {
     "does not answer, sends SIGTERM to the pid in the pidfile (only if that process is autosync).",
   ].join("\n"),
 } as const;
+
+/** `autosync demo`. */
+export const demoMessages = {
+  help: [
+    "Usage: autosync demo [--dir DIR] [--script] [--keep] [--no-tui]",
+    "",
+    "Creates a git remote and two working copies (left and right) in a fresh temp dir, starts",
+    "an MQTT broker on loopback and one autosync daemon per copy, and shows both live. Edit,",
+    "rename or delete files in one copy and watch them appear in the other; q quits.",
+    "",
+    "  --dir DIR   use DIR (created; must be empty) instead of a temp dir",
+    "  --script    make a few edits, a rename, a delete and a conflict by itself, check that",
+    "              both copies converged with nothing lost, print a report; exit 0 or 1",
+    "  --keep      leave the directory behind on exit",
+    "  --no-tui    log lines instead of the terminal UI",
+  ].join("\n"),
+  summary: "Two working copies syncing live on this machine (try this first)",
+  dirNotEmpty: (dir: string) =>
+    `autosync demo: ${dir} is not empty; pass an empty or new directory (the demo never touches existing files).`,
+  setupFailed: (detail: string) => `autosync demo: could not set up the demo: ${detail}`,
+  intro: (left: string, right: string) =>
+    [
+      "autosync demo: two working copies of one repository, each with its own daemon.",
+      `  left:  ${left}`,
+      `  right: ${right}`,
+      "Edit a file in one and watch it appear in the other.",
+      "",
+    ].join("\n"),
+  readmeText: [
+    "# autosync demo",
+    "",
+    "This folder is one of two working copies of the same git repository.",
+    "Edit, add, rename or delete files here: autosync commits after a short quiet period,",
+    "pushes, announces over MQTT, and the other copy pulls within a second or two.",
+    "",
+  ].join("\n"),
+  step: (name: string) => `▸ ${name}`,
+  stepDone: (name: string, ms: number) => `✓ ${name} (${(ms / 1000).toFixed(1)} s)`,
+  stepFailed: (name: string, detail: string) => `✗ ${name}: ${detail}`,
+  converged: (files: number) => `Both copies hold the same ${files} files; nothing was lost.`,
+  scriptOk: "demo script: OK",
+  scriptFailed: "demo script: FAILED",
+  kept: (dir: string) => `Kept ${dir}`,
+  removed: (dir: string) => `Removed ${dir}`,
+} as const;

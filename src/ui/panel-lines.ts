@@ -40,6 +40,7 @@ export function panelLines(snapshot: RepoSnapshot, now: number): PanelLine[] {
   add("push", text.lastPush, "plain", 79);
   add("pull", text.lastPull, "plain", 78);
   add("remote", text.remote, "dim", 20);
+  add("path", text.path, "dim", 25);
   return lines;
 }
 

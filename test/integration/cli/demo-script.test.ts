@@ -1,0 +1,50 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
+import { makeTempDir } from "../../support/temp-dir.js";
+
+/** The README's first command, performing by itself: edits, rename, delete and a conflict. */
+test(
+  "autosync demo --script converges both copies with nothing lost and exits 0",
+  { timeout: 240_000 },
+  async (t) => {
+    const temp = await makeTempDir("autosync-demo-test-");
+    t.after(temp.cleanup);
+    // HOME in the temp dir: the demo must not depend on (or touch) the machine's git config.
+    const home = join(temp.dir, "home");
+    await mkdir(home, { recursive: true });
+    await writeFile(join(home, ".gitconfig"), "");
+    const demoDir = join(temp.dir, "demo");
+    const child = spawn(
+      nodeBinary(),
+      ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), "demo", "--script", "--dir", demoDir],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          HOME: home,
+          XDG_CONFIG_HOME: join(home, ".config"),
+          GIT_CONFIG_NOSYSTEM: "1",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    t.after(() => {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    assert.equal(code, 0, `demo failed:\n${stdout}\n--- log ---\n${stderr.slice(-4000)}`);
+    assert.match(stdout, /✓ conflict: shared\.md edited in both copies at once/);
+    assert.match(stdout, /conflict copy: shared \(conflict (left|right) /);
+    assert.match(stdout, /demo script: OK/);
+    assert.equal(existsSync(demoDir), false, "the demo cleans up its directory without --keep");
+  },
+);
