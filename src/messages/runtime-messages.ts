@@ -47,6 +47,8 @@ export const runtimeMessages = {
   stopping: "stopping: finishing the operation in flight (press Ctrl+C again to quit at once)",
   forcedExit: "second signal: quitting at once",
   stopped: "autosync stopped",
+  controlUnavailable: (socketPath: string, detail: string) =>
+    `control socket ${socketPath} unavailable (${detail}); \`autosync status\` and friends cannot reach this daemon, syncing goes on`,
   uiUnavailable: (detail: string) => `terminal UI unavailable (${detail}); printing log lines`,
   configInvalid: (count: number) =>
     `autosync: the config has ${count} ${count === 1 ? "problem" : "problems"}; nothing was started`,

@@ -6,6 +6,7 @@ import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-conf
 import type { EngineInput } from "../engine/engine-input.js";
 import type { RepoSnapshot } from "../engine/repo-snapshot.js";
 import { EventBus } from "../events/event-bus.js";
+import { createNotifier } from "../notify/desktop-notifier.js";
 import { runtimeMessages } from "../messages/runtime-messages.js";
 import { createOperations } from "../operations/create-operations.js";
 import type { RepoOperations } from "../operations/repo-operations.js";
@@ -25,7 +26,7 @@ export interface DaemonOptions {
   runner?: CommandRunner;
   /** Channels (issue 5); built from `config.channels` when absent. */
   announcer?: Announcer;
-  /** Desktop notices; none when absent. */
+  /** Desktop notices; built from `config.notify` when absent. */
   notifier?: Notifier;
   bus?: EventBus;
   /** Unique per running daemon: tells our own announcement echoes apart. */
@@ -87,6 +88,7 @@ export async function startDaemon(
   let pidfile: Pidfile | undefined;
   const served: Served[] = [];
   let announcer: Announcer | undefined;
+  let notifier: Notifier | undefined;
 
   async function releaseAll(): Promise<void> {
     await Promise.all(served.map((entry) => entry.watcher?.close().catch(() => {})));
@@ -126,6 +128,7 @@ export async function startDaemon(
       options.announcer ??
       createAnnouncer(config.channels, { host: config.host, instanceId, bus, env, clock });
     const announce = announcer.announce.bind(announcer);
+    notifier = options.notifier ?? createNotifier(config.notify, { bus, clock, env });
 
     for (const repository of config.repositories) {
       const filter = await createIgnoreFilter({
@@ -158,7 +161,7 @@ export async function startDaemon(
         bus,
         commandRunner,
         announce,
-        ...(options.notifier ? { notifier: options.notifier } : {}),
+        notifier,
         ...(repository.repositoryId !== undefined ? { repositoryId: repository.repositoryId } : {}),
         ...(repository.pullUrl !== undefined ? { pullUrl: repository.pullUrl } : {}),
       });
@@ -173,6 +176,7 @@ export async function startDaemon(
     );
     await Promise.all(served.map((entry) => entry.runner.start()));
   } catch (error) {
+    notifier?.stop();
     await releaseAll();
     throw error;
   }
@@ -206,7 +210,7 @@ export async function startDaemon(
     for (const entry of served) entry.runner.dispatch({ type: "shutdownRequested" });
     await Promise.all(served.map((entry) => entry.runner.stopped));
     await activeAnnouncer.stop().catch(() => {});
-    options.notifier?.stop();
+    notifier?.stop();
     await releaseAll();
     bus.publish({ type: "info", message: runtimeMessages.stopped });
     resolveStopped();

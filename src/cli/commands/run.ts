@@ -7,6 +7,11 @@ import { loadConfig } from "../../config/load-config.js";
 import { EventBus } from "../../events/event-bus.js";
 import { runHelp, runtimeMessages } from "../../messages/runtime-messages.js";
 import { systemClock } from "../../runtime/clock.js";
+import {
+  ControlSocketError,
+  startControlServer,
+  type ControlServer,
+} from "../../runtime/control-server.js";
 import { AlreadyRunningError, startDaemon, type DaemonHandle } from "../../runtime/daemon.js";
 import { startLogOutput, type LogFormat } from "../../runtime/log-output.js";
 import type { CliCommand, CliIo } from "../command.js";
@@ -59,39 +64,21 @@ function usage(io: CliIo, message: string): undefined {
   return undefined;
 }
 
-/**
- * F's control socket (`autosync status|sync|pause|resume|stop`), loaded when it is built.
- * INTEGRATION POINT: src/runtime/control-server.ts exporting
- * `startControlServer(socketPath, handle) → Promise<{ close(): Promise<void> }>`.
- * The specifier is computed so this compiles before that file exists.
- */
+/** The control socket (`autosync status|sync|pause|resume|stop`); syncing goes on without it. */
 async function startControl(
   socketPath: string,
-  handle: DaemonHandle,
-  io: CliIo,
-): Promise<{ close(): Promise<void> } | undefined> {
-  const specifier = ["..", "..", "runtime", "control-server.js"].join("/");
-  let module: {
-    startControlServer?: (
-      path: string,
-      handle: DaemonHandle,
-    ) => Promise<{ close(): Promise<void> }>;
-  };
+  daemon: DaemonHandle,
+): Promise<ControlServer | undefined> {
   try {
-    module = (await import(specifier)) as typeof module;
+    return await startControlServer(socketPath, daemon);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
-    throw error;
-  }
-  if (!module.startControlServer) return undefined;
-  try {
-    return await module.startControlServer(socketPath, handle);
-  } catch (error) {
-    handle.bus.publish({
+    daemon.bus.publish({
       type: "warning",
-      message: `control socket ${socketPath}: ${String(error)}`,
+      message: runtimeMessages.controlUnavailable(
+        socketPath,
+        error instanceof ControlSocketError ? error.message : String(error),
+      ),
     });
-    void io;
     return undefined;
   }
 }
@@ -171,7 +158,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const daemon = handle;
   if (signals > 0) void daemon.stop();
 
-  const control = await startControl(config.controlSocket, daemon, io);
+  const control = await startControl(config.controlSocket, daemon);
 
   try {
     if (useUi) {
