@@ -50,7 +50,16 @@ export function startAnnouncer(
     const last = events.filter((e) => e.type === "channelStatus" && e.channel === channel).at(-1);
     return last?.type === "channelStatus" ? last : undefined;
   };
-  return { announcer, bus, events, received, statusOf };
+  /** The last reported failure (a status with a retry delay), not a retry's "reconnecting". */
+  const failureOf = (channel: string) => {
+    const last = events
+      .filter(
+        (e) => e.type === "channelStatus" && e.channel === channel && e.retryInMs !== undefined,
+      )
+      .at(-1);
+    return last?.type === "channelStatus" ? last : undefined;
+  };
+  return { announcer, bus, events, received, statusOf, failureOf };
 }
 
 export function warnings(events: AutosyncEvent[]): string[] {

@@ -23,12 +23,20 @@ export interface MosquittoServer {
  */
 export async function startMosquitto({
   users,
-}: { users?: Record<string, string> } = {}): Promise<MosquittoServer> {
+  tls,
+}: {
+  users?: Record<string, string>;
+  /** Serve mqtts:// with this certificate (see test-certificates.ts). */
+  tls?: { caFile: string; certFile: string; keyFile: string };
+} = {}): Promise<MosquittoServer> {
   const temp = await makeTempDir("autosync-mosquitto-");
   const port = await freePort();
   const lines = [`listener ${port} 127.0.0.1`, "persistence false", "log_dest stderr"];
   // As root mosquitto drops to user "mosquitto", which cannot read our temp dir.
   if (process.getuid?.() === 0) lines.push(`user ${userInfo().username}`);
+  if (tls) {
+    lines.push(`cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`);
+  }
   if (users) {
     const passwordFile = join(temp.dir, "passwords");
     await writeFile(passwordFile, "");
@@ -69,7 +77,7 @@ export async function startMosquitto({
   await start();
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${tls ? "mqtts" : "mqtt"}://127.0.0.1:${port}`,
     stop,
     restart: start,
     async cleanup() {

@@ -31,7 +31,11 @@ export interface ProsodyServer {
  * logins on loopback (`c2s_require_encryption = false`); TLS paths are exercised by the
  * client's own checks, not here. s2s and offline storage are off: only c2s is tested.
  */
-export async function startProsody(domain = "autosync.test"): Promise<ProsodyServer> {
+export async function startProsody(
+  domain = "autosync.test",
+  /** Offer STARTTLS with this certificate and require it (see test-certificates.ts). */
+  tls?: { certFile: string; keyFile: string },
+): Promise<ProsodyServer> {
   const temp = await makeTempDir("autosync-prosody-");
   const dataDir = join(temp.dir, "data");
   await mkdir(dataDir);
@@ -52,12 +56,20 @@ export async function startProsody(domain = "autosync.test"): Promise<ProsodySer
     "c2s_direct_tls_ports = { }",
     "legacy_ssl_ports = { }",
     "s2s_ports = { }",
-    'modules_enabled = { "roster", "saslauth", "disco", "presence", "message", "iq", "ping", "posix" }',
-    'modules_disabled = { "s2s", "offline", "tls" }',
+    'modules_enabled = { "roster", "saslauth", "disco", "presence", "message", "iq", "ping", "posix", "tls" }',
+    ...(tls
+      ? [
+          'modules_disabled = { "s2s", "offline" }',
+          `ssl = { key = ${lua(tls.keyFile)}; certificate = ${lua(tls.certFile)} }`,
+          "c2s_require_encryption = true",
+        ]
+      : [
+          'modules_disabled = { "s2s", "offline", "tls" }',
+          "c2s_require_encryption = false",
+          "allow_unencrypted_plain_auth = true",
+        ]),
     'authentication = "internal_plain"',
     'storage = "internal"',
-    "c2s_require_encryption = false",
-    "allow_unencrypted_plain_auth = true",
     'network_backend = "epoll"',
     `VirtualHost ${lua(domain)}`,
     "",

@@ -82,7 +82,7 @@ describe("the hub over XMPP and MQTT at once", { timeout: 120_000 }, () => {
     cleanups.push(() => m.announcer.stop());
     await m.announcer.start();
     const status = await waitFor("reconnecting", () => {
-      const s = m.statusOf("mqtt");
+      const s = m.failureOf("mqtt");
       return s?.status === "reconnecting" ? s : undefined;
     });
     assert.match(status.detail ?? "", /cannot open a TCP connection to the MQTT broker/);

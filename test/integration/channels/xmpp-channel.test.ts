@@ -231,7 +231,7 @@ describe("XMPP channel against a real prosody", { timeout: 180_000 }, () => {
     cleanups.push(() => closed.announcer.stop());
     await closed.announcer.start();
     const status = await waitFor("a reconnecting status", () => {
-      const s = closed.statusOf("xmpp");
+      const s = closed.failureOf("xmpp");
       return s?.status === "reconnecting" ? s : undefined;
     });
     assert.match(
@@ -249,7 +249,7 @@ describe("XMPP channel against a real prosody", { timeout: 180_000 }, () => {
     cleanups.push(() => dns.announcer.stop());
     await dns.announcer.start();
     const status = await waitFor("a reconnecting status", () => {
-      const s = dns.statusOf("xmpp");
+      const s = dns.failureOf("xmpp");
       return s?.status === "reconnecting" ? s : undefined;
     });
     assert.match(status.detail ?? "", /cannot resolve the XMPP server/);
