@@ -9,6 +9,8 @@ export interface AnnouncementInfo {
   head: string;
   /** This machine's own pull URL for the repository (LAN pulls), when configured. */
   pullUrl?: string;
+  /** The repository's display name, for the `repo` of bus events (else the id is shown). */
+  repo?: string;
 }
 
 export interface ReceivedAnnouncement {
@@ -28,8 +30,11 @@ export interface ReceivedAnnouncement {
  */
 export interface Announcer {
   start(): Promise<void>;
-  /** The repository ids this process serves (MQTT subscribes per id; receivers filter). */
-  setRepositories(repositoryIds: readonly string[]): void;
+  /**
+   * The repository ids this process serves (MQTT subscribes per id; receivers filter).
+   * `names` maps an id to its display name, used as `repo` in bus events.
+   */
+  setRepositories(repositoryIds: readonly string[], names?: Readonly<Record<string, string>>): void;
   announce(info: AnnouncementInfo): void;
   onAnnouncement(listener: (announcement: ReceivedAnnouncement) => void): () => void;
   /** A short human-readable line for `alsoNotify` recipients (after pushes, on conflicts). */

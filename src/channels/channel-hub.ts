@@ -57,6 +57,8 @@ export class ChannelHub implements Announcer {
   private readonly slots: ChannelSlot[];
   private readonly listeners = new Set<(announcement: ReceivedAnnouncement) => void>();
   private repositories = new Set<string>();
+  /** Repository id → display name, so bus events name the repository as the UI does. */
+  private readonly names = new Map<string, string>();
   private readonly seen = new Set<string>();
   private readonly windows = new Map<string, CoalesceWindow>();
   private readonly lastWarning = new Map<string, number>();
@@ -121,13 +123,18 @@ export class ChannelHub implements Announcer {
     for (const slot of this.slots) void this.connect(slot);
   }
 
-  setRepositories(repositoryIds: readonly string[]): void {
+  setRepositories(
+    repositoryIds: readonly string[],
+    names: Readonly<Record<string, string>> = {},
+  ): void {
     this.repositories = new Set(repositoryIds);
+    for (const [id, name] of Object.entries(names)) this.names.set(id, name);
     for (const slot of this.slots) slot.channel.setRepositories(repositoryIds);
   }
 
   announce(info: AnnouncementInfo): void {
     if (this.stopped) return;
+    if (info.repo !== undefined) this.names.set(info.repositoryId, info.repo);
     const announcement: Announcement = {
       v: 1,
       type: "pushed",
@@ -185,6 +192,10 @@ export class ChannelHub implements Announcer {
         });
       }),
     );
+  }
+
+  private nameOf(repositoryId: string): string {
+    return this.names.get(repositoryId) ?? repositoryId;
   }
 
   /** Announcements waiting per channel (for status output and tests). */
@@ -284,7 +295,7 @@ export class ChannelHub implements Announcer {
         }
         this.options.bus.publish({
           type: "announcementSent",
-          repo: repositoryId,
+          repo: this.nameOf(repositoryId),
           channel: slot.channel.name,
           head: announcement.head,
         });
@@ -329,7 +340,7 @@ export class ChannelHub implements Announcer {
     }
     this.options.bus.publish({
       type: "announcementReceived",
-      repo: announcement.repositoryId,
+      repo: this.nameOf(announcement.repositoryId),
       channel,
       fromHost: announcement.host,
       head: announcement.head,

@@ -338,4 +338,21 @@ describe("ChannelHub", () => {
     a.bus.publish({ type: "pushed", repo: "notes", head: "fedcba" });
     assert.equal(channel.toldHumans.length, 2, "nothing is told after stop");
   });
+
+  test("bus events name the repository by its display name when the daemon gives one", async () => {
+    const clock = new FakeClock();
+    const room = new Room();
+    const a = makeHub([new RoomChannel("mem", room)], clock, "A");
+    const b = makeHub([new RoomChannel("mem", room)], clock, "B");
+    b.hub.setRepositories(["repo-1"], { "repo-1": "notes" });
+    await a.hub.start();
+    await b.hub.start();
+    await settle();
+    a.hub.announce({ repositoryId: "repo-1", head: "h1", repo: "my-notes" });
+    await settle();
+    const sent = a.events.find((e) => e.type === "announcementSent");
+    const heard = b.events.find((e) => e.type === "announcementReceived");
+    assert.equal(sent?.type === "announcementSent" && sent.repo, "my-notes");
+    assert.equal(heard?.type === "announcementReceived" && heard.repo, "notes");
+  });
 });
