@@ -5,6 +5,7 @@ import { createAnnouncer } from "../channels/create-announcer.js";
 import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
 import type { EngineInput } from "../engine/engine-input.js";
 import type { RepoSnapshot } from "../engine/repo-snapshot.js";
+import type { AutosyncEventBody } from "../events/autosync-event.js";
 import { EventBus } from "../events/event-bus.js";
 import { createNotifier } from "../notify/desktop-notifier.js";
 import { runtimeMessages } from "../messages/runtime-messages.js";
@@ -264,29 +265,37 @@ async function watchRepository(entry: Served, bus: EventBus, clock: Clock): Prom
         .catch(() => {})
         .then(() => runner.dispatch({ type: "rescanNeeded", reason }));
     },
-    onError: (error: WatcherError) => {
-      const repo = repository.name;
-      if (error.kind === "watch-limit") {
-        bus.publish({
-          type: "error",
-          repo,
-          ...runtimeMessages.watchLimit(repository.path, rescanIntervalMs),
-        });
-      } else if (error.kind === "overflow") {
-        bus.publish({
-          type: "warning",
-          repo,
-          message: runtimeMessages.watcherLostEvents(repository.path, error.message),
-        });
-      } else if (error.degraded) {
-        bus.publish({
-          type: "error",
-          repo,
-          ...runtimeMessages.watchFailed(repository.path, error.message, rescanIntervalMs),
-        });
-      } else {
-        bus.publish({ type: "warning", repo, message: error.message });
-      }
-    },
+    onError: (error: WatcherError) => bus.publish(watcherErrorEvent(error, repository)),
   });
+}
+
+/** What a watcher problem tells the user: the watch limit with its fix, lost events, failures. */
+export function watcherErrorEvent(
+  error: WatcherError,
+  repository: Pick<ResolvedRepository, "name" | "path" | "watcher">,
+): AutosyncEventBody {
+  const repo = repository.name;
+  const { rescanIntervalMs } = repository.watcher;
+  if (error.kind === "watch-limit") {
+    return {
+      type: "error",
+      repo,
+      ...runtimeMessages.watchLimit(repository.path, rescanIntervalMs),
+    };
+  }
+  if (error.kind === "overflow") {
+    return {
+      type: "warning",
+      repo,
+      message: runtimeMessages.watcherLostEvents(repository.path, error.message),
+    };
+  }
+  if (error.degraded) {
+    return {
+      type: "error",
+      repo,
+      ...runtimeMessages.watchFailed(repository.path, error.message, rescanIntervalMs),
+    };
+  }
+  return { type: "warning", repo, message: error.message };
 }
