@@ -52,6 +52,8 @@ export interface FixtureOptions {
   /** Merged into the config's `defaults` (ignore, deletionGuard, largeFiles, watcher…). */
   defaults?: Record<string, unknown>;
   prefix?: string;
+  /** Host names of the copies (default alpha, beta, gamma…); may repeat, like cloned VMs. */
+  hosts?: string[];
 }
 
 export interface TestContextLike {
@@ -124,18 +126,23 @@ export class SyncFixture {
       await this.run("hg", ["add", "--quiet"], this.remote);
       await this.run("hg", ["commit", "--quiet", "-m", "Initial commit"], this.remote);
     } else {
-      await this.run("brz", ["init", "--quiet", this.remote]);
-      await writeTree(this.remote, seed);
-      await this.run("brz", ["add", "--quiet"], this.remote);
-      await this.run("brz", ["commit", "--quiet", "-m", "Initial commit"], this.remote);
+      // The central branch has no working tree, like one on a server (sftp://, bzr+ssh://):
+      // a push into a local branch with a tree would also update and lock that tree.
+      const seedDir = join(this.dir, "seed");
+      await this.run("brz", ["init", "--quiet", seedDir]);
+      await writeTree(seedDir, seed);
+      await this.run("brz", ["add", "--quiet"], seedDir);
+      await this.run("brz", ["commit", "--quiet", "-m", "Initial commit"], seedDir);
+      await this.run("brz", ["push", "--quiet", "--no-tree", this.remote], seedDir);
+      await rm(seedDir, { recursive: true, force: true });
     }
     for (let index = 0; index < count; index++) {
-      const host = HOSTS[index] ?? `host${index}`;
-      const path = join(this.dir, `copy-${host}`);
+      const host = this.options.hosts?.[index] ?? HOSTS[index] ?? `host${index}`;
+      const path = join(this.dir, `copy-${index}-${host}`);
       if (this.dvcs === "git") await this.run("git", ["clone", "--quiet", this.remote, path]);
       else if (this.dvcs === "hg") await this.run("hg", ["clone", "--quiet", this.remote, path]);
       else await this.run("brz", ["branch", "--quiet", this.remote, path]);
-      const cfgDir = join(this.dir, `config-${host}`);
+      const cfgDir = join(this.dir, `config-${index}-${host}`);
       await mkdir(cfgDir, { recursive: true });
       const copy: WorkingCopy = {
         index,
@@ -599,13 +606,21 @@ export async function waitForConvergence(
   fixture: SyncFixture,
   copies: WorkingCopy[] = fixture.copies,
   timeoutMs = 45_000,
+  /** Paths that exist on one machine only by design (files autosync deliberately ignores). */
+  exclude: (path: string) => boolean = () => false,
 ): Promise<Map<string, string>> {
   let detail = "";
   try {
     return await waitFor(
       "all working copies to hold identical trees",
       async () => {
-        const digests = await Promise.all(copies.map((copy) => treeDigest(copy.path)));
+        const digests = await Promise.all(
+          copies.map(async (copy) => {
+            const digest = await treeDigest(copy.path);
+            for (const path of digest.keys()) if (exclude(path)) digest.delete(path);
+            return digest;
+          }),
+        );
         const first = digests[0];
         if (!first) return undefined;
         for (let index = 1; index < digests.length; index++) {

@@ -15,7 +15,11 @@ import {
 } from "../../support/sync-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
 
-/** `name (conflict <host> <YYYY-MM-DD HHMMSS>).ext` beside `path`, for any of `hosts`. */
+/**
+ * `name (conflict <host> <YYYY-MM-DD HHMMSS>[ <tag>]).ext` beside `path`, for any of `hosts`.
+ * The optional tag (a short content hash) keeps two machines that share a host name from ever
+ * producing one name for different contents.
+ */
 function conflictCopyPattern(path: string, hosts: string[]): RegExp {
   const slash = path.lastIndexOf("/");
   const dir = path.slice(0, slash + 1);
@@ -25,7 +29,7 @@ function conflictCopyPattern(path: string, hosts: string[]): RegExp {
   const quote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(
     `^${quote(dir)}${quote(stem)} \\(conflict (${hosts.map(quote).join("|")}) ` +
-      `\\d{4}-\\d{2}-\\d{2} \\d{6}\\)${quote(ext)}$`,
+      `\\d{4}-\\d{2}-\\d{2} \\d{6}( [^()/]+)?\\)${quote(ext)}$`,
   );
 }
 
@@ -230,6 +234,35 @@ describe("conflicts keep both sides (git, real binary)", () => {
     const nested = [...tree.keys()].filter((path) => /\(conflict .*\(conflict /.test(path));
     assert.deepEqual(nested, [], "a conflict copy is never conflicted again");
     assert.equal(tree.size, 4, `README, meeting.md and two copies only: ${[...tree.keys()]}`);
+    assert.equal(
+      diffDigests(tree, remoteDigest(await fixture.remoteTree()), ["copies", "remote"]),
+      "",
+    );
+    await assertNoMarkers(fixture);
+  });
+
+  test("three machines sharing one host name never give two different contents the same conflict-copy name", async (t) => {
+    // Cloned VMs and containers often share a host name: every version must still survive.
+    const fixture = await SyncFixture.create(t, { copies: 3, hosts: ["twin", "twin", "twin"] });
+    const copies = fixture.copies;
+    await fixture.startAll();
+
+    await Promise.all(
+      copies.map((copy) => writeFile(join(copy.path, "plan.md"), `plan from copy ${copy.index}\n`)),
+    );
+    let tree = new Map<string, string>();
+    await waitFor(
+      "three identical trees holding all three versions of plan.md",
+      async () => {
+        tree = await waitForConvergence(fixture, copies, 60_000);
+        const ids = new Set(tree.values());
+        return copies.every((copy) =>
+          ids.has(gitBlobId(Buffer.from(`plan from copy ${copy.index}\n`))),
+        );
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
+    assert.equal(conflictCopies(tree, "plan.md", ["twin"]).length, 2, `${[...tree.keys()]}`);
     assert.equal(
       diffDigests(tree, remoteDigest(await fixture.remoteTree()), ["copies", "remote"]),
       "",

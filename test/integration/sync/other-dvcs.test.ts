@@ -12,7 +12,7 @@ import {
   type Dvcs,
 } from "../../support/sync-fixture.js";
 
-const CONFLICT_COPY = / \(conflict beta \d{4}-\d{2}-\d{2} \d{6}\)\.md$/;
+const CONFLICT_COPY = / \(conflict beta \d{4}-\d{2}-\d{2} \d{6}( [^()/]+)?\)\.md$/;
 
 for (const dvcs of ["hg", "bzr"] as Dvcs[]) {
   describe(`${dvcs} through its recipe (real binary, real ${dvcs === "hg" ? "hg" : "brz"})`, () => {
@@ -29,12 +29,12 @@ for (const dvcs of ["hg", "bzr"] as Dvcs[]) {
       await unlink(join(a.path, "gone.txt"));
       await rename(join(a.path, "old name.txt"), join(a.path, "new name.txt"));
 
-      await waitForContent(fixture, b, "notes/new file.md", `hello from ${dvcs}\n`, 45_000);
-      await waitForContent(fixture, b, "README.md", "# synced\nedited\n", 45_000);
-      await waitForContent(fixture, b, "new name.txt", "moving\n", 45_000);
-      await waitForAbsent(fixture, b, "gone.txt");
-      await waitForAbsent(fixture, b, "old name.txt");
-      const tree = await waitForConvergence(fixture);
+      await waitForContent(fixture, b, "notes/new file.md", `hello from ${dvcs}\n`, 60_000);
+      await waitForContent(fixture, b, "README.md", "# synced\nedited\n", 60_000);
+      await waitForContent(fixture, b, "new name.txt", "moving\n", 60_000);
+      await waitForAbsent(fixture, b, "gone.txt", 60_000);
+      await waitForAbsent(fixture, b, "old name.txt", 60_000);
+      const tree = await waitForConvergence(fixture, fixture.copies, 60_000);
       assert.equal(tree.size, 3, `README, the new file and the renamed one: ${[...tree.keys()]}`);
       assert.equal(await fixture.remoteConflictMarkers(), "");
     });
@@ -50,11 +50,11 @@ for (const dvcs of ["hg", "bzr"] as Dvcs[]) {
       await writeFile(join(a.path, "todo.md"), "alpha's version\n");
       await procA.waitForEvent("A to push its edit", (event) => event.type === "pushed", {
         since,
-        timeoutMs: 45_000,
+        timeoutMs: 60_000,
       });
       await fixture.start(b);
 
-      const tree = await waitForConvergence(fixture, [a, b], 60_000);
+      const tree = await waitForConvergence(fixture, [a, b], 90_000);
       const copies = [...tree.keys()].filter(
         (path) => /^todo/.test(path) && CONFLICT_COPY.test(path),
       );

@@ -33,11 +33,19 @@ describe("propagation between two machines (git, real binary)", () => {
     const tree = await waitForConvergence(fixture);
     assert.equal(diffDigests(tree, remoteDigest(await fixture.remoteTree()), ["A", "remote"]), "");
 
+    const pulledInB = fixture.processes[1]!.eventsOf("committed");
+    assert.deepEqual(pulledInB, [], "what a pull wrote into B is never committed again by B");
     const committed = fixture.processes[0]!.eventsOf("committed");
     assert.ok(committed.length >= 1, "A reports a committed event");
     assert.ok(
       committed.some((event) => event.message.includes(a.host)),
       `a commit message names the host ${a.host}: ${JSON.stringify(committed.map((e) => e.message))}`,
+    );
+    assert.ok(
+      committed.some(
+        (event) => /added/.test(event.message) && event.message.includes("notes/today.md"),
+      ),
+      `a commit message lists the path with its action: ${JSON.stringify(committed.map((e) => e.message))}`,
     );
   });
 
