@@ -71,7 +71,10 @@ export interface CloneConfigOptions {
   timers?: Record<string, string>;
   watcher?: Record<string, unknown>;
   pidfile: string;
+  /** Merged into `defaults`. */
   extra?: Record<string, unknown>;
+  /** Merged into the config's top level (e.g. `channels`). */
+  top?: Record<string, unknown>;
 }
 
 /** A ResolvedConfig for one clone, built the way `autosync run` builds it (schema, defaults). */
@@ -92,6 +95,7 @@ export async function configForClone(
       repositories: [{ path: options.clone, name: options.name ?? "notes" }],
       pidfile: options.pidfile,
       controlSocket: join(dir, `${options.host}.sock`),
+      ...options.top,
     },
     { cwd: dir, env: process.env },
   );

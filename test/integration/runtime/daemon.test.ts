@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ResolvedConfig } from "../../../src/config/resolved-config.js";
+import { startEmbeddedBroker } from "../../../src/channels/embedded-broker.js";
 import type { AutosyncEvent } from "../../../src/events/autosync-event.js";
 import {
   AlreadyRunningError,
@@ -112,6 +113,50 @@ describe("daemon", () => {
     assert.equal(JSON.parse(await readFile(lock, "utf8")).instanceId, handle.instanceId);
     await handle.stop();
     assert.ok(!existsSync(cfg.pidfile));
+  });
+
+  test("with the interval pull off, an MQTT announcement makes the other daemon pull at once", async (t) => {
+    const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
+    t.after(() => broker.close());
+    const withChannel = (index: number, host: string) =>
+      configForClone(clones.dir, {
+        host,
+        clone: clones.clones[index] as string,
+        pidfile: join(clones.dir, `${host}-mqtt.pid`),
+        timers: { ...FAST, pullInterval: "0s" },
+        top: { channels: { mqtt: { url: broker.url } } },
+      });
+    const a = await start(await withChannel(0, "alpha"));
+    const b = await start(await withChannel(1, "beta"));
+    await waitFor("both connected to the broker", () =>
+      [a, b].every((side) =>
+        side.events.some(
+          (event) =>
+            event.type === "channelStatus" &&
+            event.channel === "mqtt" &&
+            event.status === "connected",
+        ),
+      ),
+    );
+    const content = `announced ${Date.now()}\n`;
+    await writeFile(join(clones.clones[0] as string, "announced.md"), content);
+    await waitFor(
+      "the announced edit to arrive in B",
+      async () =>
+        (await readFile(join(clones.clones[1] as string, "announced.md"), "utf8").catch(
+          () => "",
+        )) === content,
+      { timeoutMs: 30_000 },
+    );
+    const received = await waitFor("B's announcementReceived", () =>
+      b.events.find((event) => event.type === "announcementReceived"),
+    );
+    assert.equal(received.type === "announcementReceived" && received.fromHost, "alpha");
+    assert.ok(
+      !a.events.some((event) => event.type === "announcementReceived"),
+      "A ignores its own announcement",
+    );
+    await Promise.all([a.handle.stop(), b.handle.stop()]);
   });
 
   test("a request for an unknown repository says which ones exist", async () => {
