@@ -192,7 +192,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
 export const importLegacyCommand: CliCommand = {
   name: "import-legacy",
-  summary: "convert a dvcs-autosync config (~/.autosync) to YAML on stdout",
+  summary: "Convert a dvcs-autosync config (~/.autosync) to YAML on stdout",
   help: messages.help,
   run,
 };

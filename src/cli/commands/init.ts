@@ -136,7 +136,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
 export const initCommand: CliCommand = {
   name: "init",
-  summary: "write a commented starter autosync.config.yaml",
+  summary: "Write a commented starter autosync.config.yaml",
   help: messages.help,
   run,
 };

@@ -138,7 +138,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
 export const validateCommand: CliCommand = {
   name: "validate",
-  summary: "check config and recipe files; every problem with file:line:column",
+  summary: "Check config and recipe files; every problem with file:line:column",
   help: messages.help,
   run,
 };
