@@ -257,10 +257,11 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
   }
 
   /**
-   * Merges `other` into the committed local head. internal:fail leaves every file both sides
-   * touched unresolved (local content in the tree, no markers); each is then resolved from
-   * the two committed versions: the remote's at the path, ours in the conflict copy. Any
-   * failure aborts the merge and removes the copies: the tree is the local head again.
+   * Merges `other` into the committed local head. hg merges what merges cleanly; every file
+   * left unresolved (overlapping edits, binary, delete versus modify) is then resolved from the
+   * two committed versions: the remote's at the path, ours in the conflict copy, whatever
+   * markers the merge tool left in the tree. Any failure aborts the merge and removes the
+   * copies: the tree is the local head again.
    */
   async function merge(
     local: string,

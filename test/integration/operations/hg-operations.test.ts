@@ -212,6 +212,24 @@ describe("hg operations against a real Mercurial remote", { concurrency: 1 }, ()
     await assertSettled(c.a);
   });
 
+  test("edits to different lines of one text file merge without a conflict copy", async (t) => {
+    const c = await makeClones(t);
+    const lines = ["one", "two", "three", "four", "five", "six", "seven", "eight", ""];
+    await writeFile(join(c.a, "seed.txt"), lines.join("\n"));
+    await commitAndPush(c.opsA);
+    await pull(c.opsB);
+    await writeFile(join(c.a, "seed.txt"), lines.join("\n").replace("one", "ONE from A"));
+    await commitAndPush(c.opsA);
+    await writeFile(join(c.b, "seed.txt"), lines.join("\n").replace("eight", "EIGHT from B"));
+    const pulled = await pull(c.opsB);
+    assert.deepEqual(pulled.conflicts, []);
+    assert.equal(
+      await readFile(join(c.b, "seed.txt"), "utf8"),
+      lines.join("\n").replace("one", "ONE from A").replace("eight", "EIGHT from B"),
+    );
+    await assertSettled(c.b);
+  });
+
   test("a binary conflict keeps both byte-exact versions", async (t) => {
     const c = await makeClones(t);
     const base = Buffer.from([0, 1, 2, 255, 0, 10, 13, 0]);
