@@ -33,6 +33,8 @@ export function ChannelBar({
   now: number;
 }) {
   const paint = usePaint();
+  // A channel the config does not set up says nothing worth a column.
+  const shown = channels.filter((channel) => channel.status !== "disabled");
   const announcements = [
     lastSent
       ? uiMessages.lastSent(
@@ -53,10 +55,10 @@ export function ChannelBar({
   return (
     <Box flexDirection="column" flexShrink={0}>
       <Text wrap="truncate-end">
-        {channels.length === 0 ? (
+        {shown.length === 0 ? (
           <Text color={paint.color("gray")}>{uiMessages.channelsNone}</Text>
         ) : (
-          channels.map((channel, index) => (
+          shown.map((channel, index) => (
             <Text key={channel.channel}>
               {index > 0 ? " · " : ""}
               {channel.channel}:{" "}

@@ -62,6 +62,8 @@ export function startUi(view: DaemonView, options: StartUiOptions = {}): UiHandl
       patchConsole: false,
       maxFps: 10,
       alternateScreen: isTty && !options.debug,
+      // Ink turns itself off when it sees CI=true; on a real TTY (CI's tmux test) we want it on.
+      ...(options.debug ? {} : { interactive: isTty }),
     },
   );
   unmount = () => instance.unmount();

@@ -1,0 +1,116 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
+import { makeTempDir } from "../../support/temp-dir.js";
+import { waitFor } from "../../support/wait-for.js";
+
+const run = promisify(execFile);
+
+function tmuxMissing(): string | false {
+  try {
+    execFileSync("tmux", ["-V"], { stdio: "ignore" });
+    return false;
+  } catch {
+    return "tmux is not installed (CI installs it: apt-get install tmux)";
+  }
+}
+
+const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The real binary on a real terminal: `autosync demo` in a detached tmux session, read back
+ * with capture-pane. Its own tmux server (-L) so it never touches a user's sessions.
+ */
+test(
+  "autosync demo shows both repositories in tmux, ? opens the help and q quits cleanly",
+  { skip: tmuxMissing(), timeout: 180_000 },
+  async (t) => {
+    const temp = await makeTempDir("autosync-tmux-");
+    t.after(temp.cleanup);
+    const home = join(temp.dir, "home");
+    await mkdir(home, { recursive: true });
+    await writeFile(join(home, ".gitconfig"), "");
+    const server = `autosync-test-${process.pid}-${Date.now()}`;
+    const tmux = (...args: string[]) => run("tmux", ["-L", server, ...args]);
+    t.after(async () => {
+      await tmux("kill-server").catch(() => {});
+    });
+
+    const command = [
+      "env",
+      `HOME=${quote(home)}`,
+      `XDG_CONFIG_HOME=${quote(join(home, ".config"))}`,
+      "GIT_CONFIG_NOSYSTEM=1",
+      quote(nodeBinary()),
+      "--import tsx",
+      quote(join(REPO_ROOT, "src/cli/main.ts")),
+      "demo --dir",
+      quote(join(temp.dir, "demo")),
+      // Keep the pane after the exit so the test can read the exit code.
+      "; echo AUTOSYNC_EXIT=$?; sleep 120",
+    ].join(" ");
+    await tmux(
+      "new-session",
+      "-d",
+      "-s",
+      "demo",
+      "-x",
+      "100",
+      "-y",
+      "30",
+      "-c",
+      REPO_ROOT,
+      command,
+    );
+    const screen = async (): Promise<string> =>
+      (await tmux("capture-pane", "-p", "-t", "demo")).stdout;
+
+    const panels = await waitFor(
+      "both repository panels",
+      async () => {
+        const text = await screen();
+        return /▶ left \S+/.test(text) &&
+          /│ right \S+/.test(text) &&
+          text.includes("mqtt: connected")
+          ? text
+          : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    assert.match(panels, /autosync · demo: left ⇄ right/);
+    for (const line of panels.split("\n"))
+      assert.ok([...line].length <= 100, `wider than the pane: ${line}`);
+
+    await tmux("send-keys", "-t", "demo", "?");
+    await waitFor("the help", async () => (await screen()).includes("press ? or Esc to close"), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
+    await tmux("send-keys", "-t", "demo", "?");
+    await waitFor(
+      "the help to close",
+      async () => !(await screen()).includes("press ? or Esc to close"),
+      {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+      },
+    );
+
+    await tmux("send-keys", "-t", "demo", "q");
+    const after = await waitFor(
+      "autosync to exit",
+      async () => {
+        const text = await screen();
+        return /AUTOSYNC_EXIT=\d+/.test(text) ? text : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    assert.match(after, /AUTOSYNC_EXIT=0/);
+    // The alternate screen is gone: the shell's screen shows the paths to the two copies.
+    assert.match(after, /left: {2}\S+demo\/left/);
+  },
+);
