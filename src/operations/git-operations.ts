@@ -1,4 +1,4 @@
-import { lstat } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
@@ -10,6 +10,7 @@ import { findStatusParser } from "../recipes/status-parsers/index.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { checkHealth } from "./health-check.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
+import { GitMergeJournal } from "./git-merge-journal.js";
 import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
@@ -54,12 +55,15 @@ class GitOperations implements RepoOperations {
   private readonly root: string;
   private readonly isIgnored: (relPath: string) => boolean;
   private readonly host: string;
+  private readonly now: () => number;
+  private cachedGitDir: string | undefined;
 
   constructor(private readonly options: OperationsOptions) {
     this.git = new RecipeCommands(options);
     this.root = options.root;
     this.isIgnored = options.isIgnored ?? (() => false);
     this.host = options.host ?? hostname();
+    this.now = options.now ?? Date.now;
   }
 
   async run(request: OperationRequest): Promise<OperationResult> {
@@ -71,6 +75,10 @@ class GitOperations implements RepoOperations {
         problem: health.problem,
         detail: health.detail,
       };
+    }
+    const recovered = await this.recoverInterruptedMerge().catch((error: unknown) => error);
+    if (recovered instanceof Error) {
+      return { kind: request.kind, outcome: "failed", message: recovered.message };
     }
     const result = await this.runOnce(request);
     // A git process killed earlier (kill -9, power loss) leaves index.lock behind and every
@@ -393,14 +401,25 @@ class GitOperations implements RepoOperations {
    */
   private async merge(request: PullRequest, remoteRef: string, remoteName: string) {
     const message = operationsMessages.mergeMessage(request.host, remoteName);
+    const journal = await this.journal();
+    await journal.begin();
     const merged = await this.runWithIdentity("merge", { ref: remoteRef, message });
-    if (!merged.failed) return [];
+    if (!merged.failed) {
+      await journal.end();
+      return [];
+    }
     // A merge git refused before touching anything (e.g. an untracked file in the way).
-    if (!(await this.mergeInProgress())) throw commandFailure(merged);
+    if (!(await this.mergeInProgress())) {
+      await journal.end();
+      throw commandFailure(merged);
+    }
 
     const createdCopies: string[] = [];
     try {
-      const conflicts = await this.keepBoth(request, createdCopies);
+      const conflicts = await this.keepBoth(request, async (copyPath) => {
+        createdCopies.push(copyPath);
+        await journal.addCopy(copyPath);
+      });
       const remaining = await this.unmergedPaths();
       if (remaining.size > 0)
         throw new OperationFailure(operationsMessages.unresolved([...remaining.keys()]));
@@ -418,9 +437,11 @@ class GitOperations implements RepoOperations {
         throw new OperationFailure(
           operationsMessages.mergeFailed("merge still in progress after commit"),
         );
+      await journal.end();
       return conflicts;
     } catch (error) {
       await this.abortMerge(createdCopies);
+      await journal.end();
       const reason = error instanceof Error ? error.message : String(error);
       throw new OperationFailure(
         operationsMessages.mergeFailed(reason),
@@ -434,7 +455,69 @@ class GitOperations implements RepoOperations {
     await removeCreatedCopies(this.root, createdCopies);
   }
 
-  private async keepBoth(request: PullRequest, createdCopies: string[]): Promise<ConflictCopy[]> {
+  private async journal(): Promise<GitMergeJournal> {
+    return new GitMergeJournal(join(await this.gitDir(), "autosync-merge.json"));
+  }
+
+  /**
+   * Undoes a merge of ours that a crash interrupted (see GitMergeJournal). Copies that the merge
+   * did not commit are removed: their bytes are in the commit made before the merge.
+   */
+  private async recoverInterruptedMerge(): Promise<void> {
+    const journal = await this.journal();
+    const open = await journal.read();
+    if (!open) return;
+    const unmerged = await this.unmergedPaths();
+    if ((await this.mergeInProgress()) || unmerged.size > 0) {
+      await this.saveHandResolutions(unmerged);
+      const aborted = await this.git.run("mergeAbort");
+      if (aborted.failed) throw commandFailure(aborted);
+    }
+    const tracked = new Set<string>();
+    for (const chunk of chunkPaths(open.copies)) {
+      const result = await this.git.ok("trackedCount", { paths: chunk });
+      for (const path of splitNul(result.stdout)) tracked.add(path);
+    }
+    await removeCreatedCopies(
+      this.root,
+      open.copies.filter((copy) => !tracked.has(copy)),
+    );
+    await journal.end();
+  }
+
+  /**
+   * While autosync was down the user may have resolved a conflicted file by hand (it holds no
+   * markers any more). The abort would overwrite it with the pre-merge version, so such a file
+   * is first kept as a conflict copy; a file still holding markers is git's, not the user's.
+   */
+  private async saveHandResolutions(unmerged: Map<string, Map<number, StageEntry>>) {
+    for (const [path, stages] of unmerged) {
+      const bytes = await readFile(join(this.root, path)).catch(() => undefined);
+      if (!bytes || bytes.includes("<<<<<<< ")) continue;
+      const ours = stages.get(2);
+      if (ours) {
+        const local = await this.git.run(
+          "showVersion",
+          { object: ours.object, path },
+          { binaryOutput: true },
+        );
+        if (!local.failed && local.stdoutBytes && Buffer.from(local.stdoutBytes).equals(bytes))
+          continue;
+      }
+      await writeConflictCopy({
+        root: this.root,
+        path,
+        host: this.host,
+        nowMs: this.now(),
+        content: bytes,
+      });
+    }
+  }
+
+  private async keepBoth(
+    request: PullRequest,
+    onCopyCreated: (copyPath: string) => Promise<void>,
+  ): Promise<ConflictCopy[]> {
     const conflicts: ConflictCopy[] = [];
     for (const [path, stages] of await this.unmergedPaths()) {
       const base = stages.get(1);
@@ -460,7 +543,7 @@ class GitOperations implements RepoOperations {
             content: bytes.stdoutBytes ?? new TextEncoder().encode(bytes.stdout),
             mode: ours.mode === "100755" ? 0o755 : 0o644,
           });
-          if (written.created) createdCopies.push(written.copyPath);
+          if (written.created) await onCopyCreated(written.copyPath);
           copyPath = written.copyPath;
         }
         await this.git.ok("takeTheirs", { paths: [path] });
@@ -575,12 +658,19 @@ class GitOperations implements RepoOperations {
     return { repositoryId, remoteUrl, head, branch };
   }
 
-  async recoverStaleLocks(): Promise<string[]> {
+  /** The metadata directory; a linked worktree's `.git` file points elsewhere. */
+  private async gitDir(): Promise<string> {
+    if (this.cachedGitDir) return this.cachedGitDir;
     const located = this.git.has("metadataPath") ? await this.git.run("metadataPath") : undefined;
-    const gitDir =
-      located && !located.failed && located.stdout.trim() !== ""
-        ? located.stdout.trim()
-        : join(this.root, this.options.recipe.metadataDir);
+    if (located && !located.failed && located.stdout.trim() !== "") {
+      this.cachedGitDir = located.stdout.trim();
+      return this.cachedGitDir;
+    }
+    return join(this.root, this.options.recipe.metadataDir);
+  }
+
+  async recoverStaleLocks(): Promise<string[]> {
+    const gitDir = await this.gitDir();
     const locks = await findLockFiles(gitDir, ["refs"]);
     return removeStaleLocks({ locks, workDirs: [this.root, gitDir], processNames: ["git"] });
   }

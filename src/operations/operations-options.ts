@@ -15,6 +15,8 @@ export interface OperationsOptions {
   isIgnored?: (relPath: string) => boolean;
   /** This machine's name, for the fallback commit identity. Default: the OS host name. */
   host?: string;
+  /** The clock (src/runtime/clock.ts) for the rare copy made outside a pull. Default Date.now. */
+  now?: () => number;
   /**
    * Status counts the tracked files (for the deletion guard) only when at least this many
    * deletions are reported. Default 1: always when anything is deleted.

@@ -269,3 +269,56 @@ test("the conflict copy holds the working-tree bytes (CRLF conversion applied)",
   assert.equal(await readFile(join(b.dir, conflict!.copyPath!), "utf8"), "from b\r\nsecond\r\n");
   await assertNotMidMerge(b);
 });
+
+test("a merge of ours interrupted by a crash is undone on the next operation", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "n.md": "base\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "n.md": "a\n" });
+  await writeFile(join(b.dir, "n.md"), "b\n");
+  await commitAll(b.ops);
+  // What a kill -9 half-way through a pull leaves: the merge open, markers in the file, one
+  // conflict copy written, and the journal that says the merge was ours.
+  await b.git("fetch", "-q");
+  await b.git("merge", "origin/main").catch(() => undefined);
+  assert.match(await readFile(join(b.dir, "n.md"), "utf8"), /<<<<<<</);
+  const copy = "n (conflict b 2026-11-25 134501 abcdef).md";
+  await writeFile(join(b.dir, copy), "b\n");
+  await writeFile(join(b.dir, ".git", "autosync-merge.json"), JSON.stringify({ copies: [copy] }));
+
+  const status = await expectOutcome(b.ops, { kind: "status" }, "ok");
+  assert.ok(status.kind === "status" && status.outcome === "ok");
+  assert.deepEqual(status.entries, []);
+  assert.equal(await readFile(join(b.dir, "n.md"), "utf8"), "b\n");
+  assert.deepEqual(await copiesIn(b.dir), []);
+  await assert.rejects(access(join(b.dir, ".git", "autosync-merge.json")));
+  await assertNotMidMerge(b);
+  const [conflict] = await pullConflicts(b, "b");
+  assert.equal(await readFile(join(b.dir, conflict!.copyPath!), "utf8"), "b\n");
+});
+
+test("a conflict the user resolved by hand while autosync was down survives the crash recovery", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "n.md": "base\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "n.md": "a\n" });
+  await writeFile(join(b.dir, "n.md"), "b\n");
+  await commitAll(b.ops);
+  await b.git("fetch", "-q");
+  await b.git("merge", "origin/main").catch(() => undefined);
+  await writeFile(join(b.dir, ".git", "autosync-merge.json"), JSON.stringify({ copies: [] }));
+  await writeFile(join(b.dir, "n.md"), "a and b, merged by hand\n");
+
+  const status = await expectOutcome(b.ops, { kind: "status" }, "ok");
+  assert.ok(status.kind === "status" && status.outcome === "ok");
+  await assertNotMidMerge(b);
+  const copies = await copiesIn(b.dir);
+  assert.equal(copies.length, 1);
+  assert.equal(await readFile(join(b.dir, copies[0]!), "utf8"), "a and b, merged by hand\n");
+  assert.deepEqual(
+    status.entries.map((entry) => [entry.path, entry.action]),
+    [[copies[0], "added"]],
+  );
+});
