@@ -90,6 +90,14 @@ export async function startDaemon(
   const served: Served[] = [];
   let announcer: Announcer | undefined;
   let notifier: Notifier | undefined;
+  let channelsStarted = false;
+  const servedRepositoryIds = (): string[] => [
+    ...new Set(
+      served
+        .map((entry) => entry.runner.repositoryId)
+        .filter((id): id is string => id !== undefined),
+    ),
+  ];
 
   async function releaseAll(): Promise<void> {
     await Promise.all(served.map((entry) => entry.watcher?.close().catch(() => {})));
@@ -165,6 +173,11 @@ export async function startDaemon(
         notifier,
         ...(repository.repositoryId !== undefined ? { repositoryId: repository.repositoryId } : {}),
         ...(repository.pullUrl !== undefined ? { pullUrl: repository.pullUrl } : {}),
+        // MQTT subscribes per repository id: a repository that got its first commit only now
+        // must start hearing its peers.
+        onRepositoryIdChanged: () => {
+          if (channelsStarted) announcer?.setRepositories(servedRepositoryIds());
+        },
       });
       served.push({ repository, filter, runner });
     }
@@ -183,9 +196,8 @@ export async function startDaemon(
   }
 
   const activeAnnouncer = announcer;
-  activeAnnouncer.setRepositories(
-    served.map((entry) => entry.runner.repositoryId).filter((id): id is string => id !== undefined),
-  );
+  activeAnnouncer.setRepositories(servedRepositoryIds());
+  channelsStarted = true;
   activeAnnouncer.onAnnouncement((announcement) => {
     if (announcement.instanceId === instanceId) return;
     for (const entry of served) {

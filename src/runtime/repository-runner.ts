@@ -30,6 +30,8 @@ export interface RepositoryRunnerOptions {
   repositoryId?: string;
   /** This machine's pull URL for the repository, announced to peers. */
   pullUrl?: string;
+  /** Told when the repository id becomes known or changes (a first commit in an empty repo). */
+  onRepositoryIdChanged?: (repositoryId: string | undefined) => void;
   /** Seed of the engine's backoff jitter; derived from host and repository when absent. */
   seed?: number;
 }
@@ -104,11 +106,13 @@ export class RepositoryRunner {
 
   /** Facts for announcements (repository id, remote); refreshed after pushes. */
   async refreshDescription(): Promise<RepoDescription | undefined> {
+    const before = this.repositoryId;
     try {
       this.description = await this.options.operations.describe();
     } catch {
       // Describe is informational; the next push tries again.
     }
+    if (this.repositoryId !== before) this.options.onRepositoryIdChanged?.(this.repositoryId);
     return this.description;
   }
 
@@ -229,8 +233,13 @@ export class RepositoryRunner {
       });
   }
 
-  private announce(head: string): void {
+  private announce(head: string, refreshed = false): void {
     const repositoryId = this.repositoryId;
+    if (repositoryId === undefined && !refreshed) {
+      // An empty repository has no id until its first commit: ask again now that one exists.
+      void this.refreshDescription().then(() => this.announce(head, true));
+      return;
+    }
     if (repositoryId === undefined) {
       if (!this.announceWarned) {
         this.announceWarned = true;
