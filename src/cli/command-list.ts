@@ -10,6 +10,7 @@ import { syncCommand } from "./commands/sync.js";
 import { pauseCommand } from "./commands/pause.js";
 import { resumeCommand } from "./commands/resume.js";
 import { stopCommand } from "./commands/stop.js";
+import { serviceCommand } from "./commands/service.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -20,6 +21,7 @@ export const commands: readonly CliCommand[] = [
   pauseCommand,
   resumeCommand,
   stopCommand,
+  serviceCommand,
   validateCommand,
   initCommand,
   importLegacyCommand,

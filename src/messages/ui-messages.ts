@@ -181,3 +181,49 @@ export const demoMessages = {
   kept: (dir: string) => `Kept ${dir}`,
   removed: (dir: string) => `Removed ${dir}`,
 } as const;
+
+/** `autosync service install|uninstall`. */
+export const serviceMessages = {
+  summary:
+    "Install or remove autosync as a systemd user service (runs at login, restarts on failure)",
+  help: [
+    "Usage: autosync service install [--config PATH] [--dry-run]",
+    "       autosync service uninstall",
+    "",
+    "install writes a systemd user unit (~/.config/systemd/user/autosync.service) that runs",
+    "`autosync run --no-tui` with this node, this autosync and the config's absolute path;",
+    "it restarts on failure and logs to the journal (`journalctl --user -u autosync -f`).",
+    "",
+    "  --config PATH   the config the service uses (default: the one autosync finds from here)",
+    "  --dry-run       print the unit instead of writing it",
+    "",
+    "macOS uses launchd instead: see docs/service.md for a LaunchAgent plist.",
+  ].join("\n"),
+  usage: "Usage: autosync service install [--config PATH] [--dry-run] | autosync service uninstall",
+  unknownOption: (option: string) =>
+    `autosync service: unknown option '${option}'. Run 'autosync service --help'.`,
+  missingValue: (option: string) => `autosync service: ${option} needs a value`,
+  noConfig:
+    "autosync service: no config found; pass --config PATH (create one with `autosync init`).",
+  configInvalid: (file: string) =>
+    `autosync service: ${file} has errors; fix them first (\`autosync validate --config ${file}\`):`,
+  installed: (unitPath: string) =>
+    [
+      `Wrote ${unitPath}.`,
+      "Enable and start it (and again after each login):",
+      "  systemctl --user daemon-reload && systemctl --user enable --now autosync",
+      "Follow its log:  journalctl --user -u autosync -f",
+      "To keep it running while you are logged out:  loginctl enable-linger",
+    ].join("\n"),
+  notLinux:
+    "Note: this system does not look like Linux with systemd; on macOS use launchd (docs/service.md).",
+  fromSource: (main: string) =>
+    `Note: no built CLI found (npm run build); the unit runs the TypeScript source through tsx: ${main}`,
+  removed: (unitPath: string) =>
+    [
+      `Removed ${unitPath}.`,
+      "If it was enabled, stop it and forget it:",
+      "  systemctl --user disable --now autosync; systemctl --user daemon-reload",
+    ].join("\n"),
+  notInstalled: (unitPath: string) => `Nothing to remove: ${unitPath} does not exist.`,
+} as const;
