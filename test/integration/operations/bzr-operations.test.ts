@@ -370,6 +370,24 @@ describe("bzr operations against real Breezy branches", { concurrency: 1 }, () =
     assert.equal((await c.opsA.run({ kind: "push" })).outcome, "pushed");
   });
 
+  test("without a configured identity commits still happen, as autosync on this host", async (t) => {
+    const c = await makeClones(t);
+    const saved = { BRZ_EMAIL: process.env.BRZ_EMAIL, EMAIL: process.env.EMAIL };
+    delete process.env.BRZ_EMAIL;
+    delete process.env.EMAIL;
+    t.after(() => {
+      process.env.BRZ_EMAIL = saved.BRZ_EMAIL;
+      if (saved.EMAIL !== undefined) process.env.EMAIL = saved.EMAIL;
+    });
+    const ops = createOperations({ root: c.a, recipe, runner: execaRunner, host: "lab-vm" });
+    await writeFile(join(c.a, "seed.txt"), "no identity here\n");
+    const status = await ops.run({ kind: "status" });
+    assert.ok(status.kind === "status" && status.outcome === "ok");
+    const committed = await ops.run({ kind: "commit", entries: status.entries, message: "m" });
+    assert.equal(committed.outcome, "committed", JSON.stringify(committed));
+    assert.match(brz(c.a, "log", "-r", "-1", "--line"), /autosync lab-vm/);
+  });
+
   test("the health check reports a missing root and a missing .bzr, and runs nothing", async (t) => {
     const c = await makeClones(t);
     await rm(join(c.a, ".bzr"), { recursive: true });

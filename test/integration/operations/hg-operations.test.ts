@@ -360,6 +360,22 @@ describe("hg operations against a real Mercurial remote", { concurrency: 1 }, ()
     assert.equal((await c.opsA.run({ kind: "push" })).outcome, "pushed");
   });
 
+  test("without a configured identity commits still happen, as autosync on this host", async (t) => {
+    const c = await makeClones(t);
+    const saved = process.env.HGUSER;
+    delete process.env.HGUSER;
+    t.after(() => {
+      process.env.HGUSER = saved;
+    });
+    const ops = createOperations({ root: c.a, recipe, runner: execaRunner, host: "lab-vm" });
+    await writeFile(join(c.a, "seed.txt"), "no identity here\n");
+    const status = await ops.run({ kind: "status" });
+    assert.ok(status.kind === "status" && status.outcome === "ok");
+    const committed = await ops.run({ kind: "commit", entries: status.entries, message: "m" });
+    assert.equal(committed.outcome, "committed", JSON.stringify(committed));
+    assert.equal(hg(c.a, "log", "-r", ".", "-T", "{author}"), "autosync lab-vm <autosync@lab-vm>");
+  });
+
   test("the health check reports a missing root and a missing .hg, and runs nothing", async (t) => {
     const c = await makeClones(t);
     await rm(join(c.a, ".hg"), { recursive: true });
