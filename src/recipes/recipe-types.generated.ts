@@ -85,7 +85,7 @@ export type ArgvTemplate12 = [string, ...string[]];
  */
 export type ArgvTemplate13 = [string, ...string[]];
 /**
- * Writes the bytes of one version of a conflicted file to stdout: git takes `{object}` (a blob id from `listUnmerged`); hg/bzr take `{rev}` and `{path}`.
+ * Writes the bytes of one version of a conflicted file to stdout: git takes `{object}` (a blob id from `listUnmerged`) and `{path}` (for its attributes: CRLF, LFS); hg/bzr take `{rev}` and `{path}`.
  *
  * @minItems 1
  */
