@@ -156,12 +156,13 @@ export const demoMessages = {
   dirNotEmpty: (dir: string) =>
     `autosync demo: ${dir} is not empty; pass an empty or new directory (the demo never touches existing files).`,
   setupFailed: (detail: string) => `autosync demo: could not set up the demo: ${detail}`,
-  intro: (left: string, right: string) =>
+  intro: (left: string, right: string, socket: string) =>
     [
       "autosync demo: two working copies of one repository, each with its own daemon.",
       `  left:  ${left}`,
       `  right: ${right}`,
       "Edit a file in one and watch it appear in the other.",
+      `From another terminal: autosync status --socket ${socket}`,
       "",
     ].join("\n"),
   readmeText: [

@@ -126,20 +126,21 @@ async function run(args: string[], io: CliIo): Promise<number> {
       { label: "right", view: right },
     ]);
     // One socket for both: `autosync status --socket <dir>/demo.sock` from another terminal.
-    control = await startControlServer(join(dir, "demo.sock"), view).catch(() => undefined);
+    const socketPath = join(dir, "demo.sock");
+    control = await startControlServer(socketPath, view).catch(() => undefined);
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
 
     if (parsed.script) {
       stopLog = startLogOutput(view.bus, { format: "plain", stdout: io.stderr, stderr: io.stderr });
-      io.stdout.write(demoMessages.intro(repos.left, repos.right));
+      io.stdout.write(demoMessages.intro(repos.left, repos.right, socketPath));
       const report = await runDemoScript(repos, (line) => io.stdout.write(`${line}\n`));
       io.stdout.write(`${report.ok ? demoMessages.scriptOk : demoMessages.scriptFailed}\n`);
       await view.stop();
       return report.ok ? ExitCode.ok : ExitCode.failure;
     }
 
-    io.stdout.write(demoMessages.intro(repos.left, repos.right));
+    io.stdout.write(demoMessages.intro(repos.left, repos.right, socketPath));
     if (parsed.tui && io.stdout.isTTY === true) {
       const { startUi } = await import("../../ui/start-ui.js");
       const ui = startUi(view, {
@@ -150,7 +151,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       });
       void Promise.all(daemons.map((daemon) => daemon.stopped)).then(() => ui.unmount());
       await ui.waitUntilExit();
-      io.stdout.write(demoMessages.intro(repos.left, repos.right));
+      io.stdout.write(demoMessages.intro(repos.left, repos.right, socketPath));
     } else {
       stopLog = startLogOutput(view.bus, { format: "plain", stdout: io.stdout, stderr: io.stderr });
     }
