@@ -16,7 +16,7 @@ export function CommitPrompt({
   const paint = usePaint();
   const [text, setText] = useState("");
   useInput((input, key) => {
-    if (key.escape) return onCancel();
+    if (key.escape || (key.ctrl && input === "c")) return onCancel();
     if (key.return) return onSubmit(text.trim());
     if (key.backspace || key.delete)
       return setText((current) => [...current].slice(0, -1).join(""));
