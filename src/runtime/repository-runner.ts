@@ -144,7 +144,22 @@ export class RepositoryRunner {
     this.draining = true;
     try {
       for (let next = this.queue.shift(); next; next = this.queue.shift()) {
-        const result = step(this.state, next, this.options.clock.now());
+        let result: ReturnType<typeof step>;
+        try {
+          result = step(this.state, next, this.options.clock.now());
+        } catch (error) {
+          // An engine bug must not take the other repositories down: say so, keep the last
+          // good state, drop this input (the next trigger or rescan looks at everything again).
+          this.publish({
+            type: "error",
+            repo: this.name,
+            message: runtimeMessages.engineBug(
+              this.name,
+              `${next.type}: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          });
+          continue;
+        }
         this.state = result.state;
         for (const effect of result.effects) this.run(effect);
       }
