@@ -107,7 +107,10 @@ export class XmppChannel implements Channel {
       ]);
       this.ownFullJid = String(address);
     } catch (error) {
-      void xmpp.stop().catch(() => {});
+      // After our timeout the login may still complete in the background: close it then,
+      // or an orphan session would sit among the siblings.
+      xmpp.on("online", () => abandon(xmpp));
+      abandon(xmpp);
       throw this.classify(service, lastError ?? error, error);
     } finally {
       clearTimeout(timer);
@@ -121,7 +124,7 @@ export class XmppChannel implements Channel {
       // announcement flushed right after connect reaches them instead of nobody.
       await this.ping(xmpp, timeoutMs);
     } catch (error) {
-      void xmpp.stop().catch(() => {});
+      abandon(xmpp);
       throw this.classify(service, error, error);
     }
     this.xmpp = xmpp;
@@ -206,6 +209,8 @@ export class XmppChannel implements Channel {
       await xmpp.stop();
     } catch {
       // The socket may already be gone; stop() then has nothing left to close.
+    } finally {
+      xmpp.socket?.destroy();
     }
   }
 
@@ -214,7 +219,7 @@ export class XmppChannel implements Channel {
     clearInterval(this.keepaliveTimer);
     this.xmpp = undefined;
     this.siblings.clear();
-    void xmpp.stop().catch(() => {});
+    abandon(xmpp);
     this.sink?.disconnected(channelMessages.notConnected(this.name));
   }
 
@@ -265,6 +270,16 @@ export class XmppChannel implements Channel {
     }
     return new ChannelError("protocol", channelMessages.xmpp.protocol(service, detail));
   }
+}
+
+/**
+ * Drops a failed or dead connection at once. A graceful stop() waits for a server that may
+ * never answer (a frozen server, a silent port) and then leaves the socket half-open: one
+ * leaked socket per reconnect attempt.
+ */
+function abandon(xmpp: XmppClient): void {
+  xmpp.socket?.destroy();
+  void xmpp.stop().catch(() => {});
 }
 
 function bareOf(full: string): string {

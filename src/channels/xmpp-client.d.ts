@@ -28,6 +28,8 @@ declare module "@xmpp/client" {
     on(event: "offline" | "disconnect" | "online", listener: (...args: unknown[]) => void): this;
     on(event: string, listener: (...args: unknown[]) => void): this;
     status: string;
+    /** The transport socket (net.Socket or tls.TLSSocket) while there is one. */
+    socket: { destroy(): void } | null;
     reconnect: { stop(): void };
     iqCaller: { request(element: XmlElement, timeoutMs?: number): Promise<XmlElement> };
   }

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { client, xml, type XmppClient } from "@xmpp/client";
 import { encodeAnnouncement } from "../../../src/channels/announcement.js";
 import { announceNamespace } from "../../../src/channels/xmpp-channel.js";
@@ -239,6 +240,31 @@ describe("XMPP channel against a real prosody", { timeout: 180_000 }, () => {
       /cannot open a TCP connection to xmpp:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED/,
     );
     assert.ok((status.retryInMs ?? 0) > 0);
+  });
+
+  test("a server that accepts TCP but never answers is reported as a timeout", async () => {
+    const accepted: Socket[] = [];
+    // Reads and discards: the client's own close must be seen, and nothing is ever answered.
+    const silent = createServer((socket) => accepted.push(socket.resume()));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(async () => {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+    const { port } = silent.address() as AddressInfo;
+    const m = startAnnouncer(
+      { xmpp: { ...xmppConfig("silent"), service: `xmpp://127.0.0.1:${port}` } },
+      { instanceId: "silent" },
+    );
+    cleanups.push(() => m.announcer.stop());
+    await m.announcer.start();
+    const status = await waitFor("a reconnecting status", () => {
+      const s = m.failureOf("xmpp");
+      return s?.status === "reconnecting" ? s : undefined;
+    });
+    assert.match(status.detail ?? "", /no answer from xmpp:\/\/127\.0\.0\.1:\d+ within 5000 ms/);
+    // The failed attempt's socket is closed, not left half-open.
+    await waitFor("the client closed its socket", () => accepted.every((socket) => socket.closed));
   });
 
   test("an unresolvable host is reported as a DNS failure", async () => {
