@@ -21,7 +21,7 @@ export async function measureBurst(count: number, timeoutMs: number): Promise<Bu
       copies: 1,
       timers: { commitDelay: "300ms", maxCommitDelay: "3s", pushDelay: "100ms", pullInterval: "0" },
     });
-    await fixture.start(0);
+    const proc = await fixture.start(0);
     const before = await fixture.remoteCommitCount();
     const started = performance.now();
     await writeBurst(fixture.copy(0).path, count);
@@ -43,6 +43,7 @@ export async function measureBurst(count: number, timeoutMs: number): Promise<Bu
       }
       await sleep(50);
     }
+    if (toRemoteMs === null) process.stderr.write(`burst of ${count} timed out\n${proc.describe(40)}\n`);
     return {
       files: count,
       writeMs,

@@ -54,6 +54,8 @@ export interface FixtureOptions {
   prefix?: string;
   /** Host names of the copies (default alpha, beta, gamma…); may repeat, like cloned VMs. */
   hosts?: string[];
+  /** Directory name of each working copy (default `copy-<index>-<host>`). */
+  copyDirName?: (index: number, host: string) => string;
 }
 
 export interface TestContextLike {
@@ -138,7 +140,10 @@ export class SyncFixture {
     }
     for (let index = 0; index < count; index++) {
       const host = this.options.hosts?.[index] ?? HOSTS[index] ?? `host${index}`;
-      const path = join(this.dir, `copy-${index}-${host}`);
+      const path = join(
+        this.dir,
+        this.options.copyDirName?.(index, host) ?? `copy-${index}-${host}`,
+      );
       if (this.dvcs === "git") await this.run("git", ["clone", "--quiet", this.remote, path]);
       else if (this.dvcs === "hg") await this.run("hg", ["clone", "--quiet", this.remote, path]);
       else await this.run("brz", ["branch", "--quiet", this.remote, path]);

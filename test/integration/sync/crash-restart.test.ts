@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -7,9 +8,11 @@ import {
   SyncFixture,
   type AutosyncProcess,
   pathExists,
+  waitForContent,
   waitForConvergence,
   waitForRemote,
   writeBurst,
+  writeFileIn,
 } from "../../support/sync-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
 
@@ -114,5 +117,70 @@ describe("crash, restart and single instance (git, real binary)", () => {
     const code = await proc.stop();
     assert.ok(code === 0 || code === 130, `SIGTERM ends with 0 or the documented 130, got ${code}`);
     assert.equal(await pathExists(a.pidfile), false, "pidfile removed on clean exit");
+  });
+
+  test("SIGTERM during a commit finishes that commit, stops, and leaves no lock or half-done repository", async (t) => {
+    const fixture = await SyncFixture.create(t, { copies: 1 });
+    const a = fixture.copy(0);
+    const proc = await fixture.start(a);
+    const since = proc.events.length;
+    const paths = await writeBurst(a.path, 500, "burst");
+    const started = await proc.waitForEvent(
+      "a commit to start",
+      (event) => event.type === "operationStarted" && event.operation === "commit",
+      { since, timeoutMs: 30_000 },
+    );
+    const code = await proc.stop(30_000);
+    assert.ok(code === 0 || code === 130, `exit 0 or 130 after SIGTERM, got ${code}`);
+    const after = proc.events.slice(proc.events.indexOf(started));
+    assert.ok(
+      after.some((event) => event.type === "operationFinished" && event.operation === "commit"),
+      `the commit in flight finished before the exit: ${after.map((e) => e.type).join(", ")}`,
+    );
+    assert.equal(await pathExists(join(a.path, ".git", "index.lock")), false, "no index.lock left");
+    const status = await fixture.run("git", ["status", "--porcelain"], a.path);
+    const committed = await fixture.run("git", ["ls-files"], a.path);
+    for (const path of paths) {
+      assert.ok(
+        committed.includes(path) || status.includes(path),
+        `${path} is either committed or still a local change`,
+      );
+    }
+  });
+
+  test("a lock held by a live process is left alone; once that process is gone the stale lock is cleared and the change synced", async (t) => {
+    const fixture = await SyncFixture.create(t);
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    const [procA] = await fixture.startAll();
+
+    // A live process holds .git/index.lock open, as git does while it writes the index.
+    const lock = join(a.path, ".git", "index.lock");
+    const holder = spawn(
+      process.execPath,
+      ["-e", "require('fs').openSync(process.argv[1], 'w'); setInterval(() => {}, 1000)", lock],
+      { stdio: "ignore" },
+    );
+    t.after(() => {
+      holder.kill("SIGKILL");
+    });
+    await waitFor("the holder to create the lock", () => pathExists(lock));
+
+    const since = procA!.events.length;
+    await writeFileIn(a.path, "while-locked.md", "waited for the lock\n");
+    await procA!.waitForEvent(
+      "A to try to commit (and fail or wait) while the lock is held",
+      (event) =>
+        (event.type === "operationFinished" && event.operation === "commit") ||
+        event.type === "error" ||
+        event.type === "warning",
+      { since, timeoutMs: 30_000 },
+    );
+    assert.equal(await pathExists(lock), true, "a lock held by a live process is not removed");
+
+    holder.kill("SIGKILL");
+    await new Promise((resolve) => holder.once("exit", resolve));
+    assert.equal(await pathExists(lock), true, "the lock is now stale");
+    await waitForContent(fixture, b, "while-locked.md", "waited for the lock\n", 45_000);
+    assert.equal(await pathExists(lock), false, "the stale lock was removed");
   });
 });
