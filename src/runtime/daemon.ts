@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
+import { watch, type FSWatcher } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Announcer, Notifier } from "../channels/announcer.js";
 import { createAnnouncer } from "../channels/create-announcer.js";
 import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
@@ -259,10 +260,41 @@ export async function startDaemon(
   return handle;
 }
 
+/**
+ * Ignore files inside the metadata dir (`.git/info/exclude`) are in a directory the watcher
+ * skips on purpose; one plain fs.watch per such directory reloads the rules when they change.
+ */
+function watchMetadataIgnoreFiles(
+  repository: ResolvedRepository,
+  filter: IgnoreFilter,
+): () => void {
+  const metadataDir = repository.recipe.metadataDir.replace(/\/+$/, "");
+  const files = repository.recipe.ignoreFiles
+    .filter((file) => file.scope === "root" && file.path.startsWith(`${metadataDir}/`))
+    .map((file) => join(repository.path, file.path));
+  const watchers: FSWatcher[] = [];
+  for (const dir of new Set(files.map((file) => dirname(file)))) {
+    try {
+      const names = new Set(
+        files.filter((file) => dirname(file) === dir).map((file) => basename(file)),
+      );
+      const watcher = watch(dir, { persistent: false }, (_event, name) => {
+        if (name === null || names.has(String(name))) void filter.reload().catch(() => {});
+      });
+      watcher.on("error", () => watcher.close());
+      watchers.push(watcher);
+    } catch {
+      // No such directory (yet): the rules are re-read at every rescan anyway.
+    }
+  }
+  return () => watchers.forEach((watcher) => watcher.close());
+}
+
 async function watchRepository(entry: Served, bus: EventBus, clock: Clock): Promise<Watcher> {
   const { repository, filter, runner } = entry;
   const { rescanIntervalMs } = repository.watcher;
-  return startWatcher({
+  const stopMetadataWatch = watchMetadataIgnoreFiles(repository, filter);
+  const watcher = await startWatcher({
     root: repository.path,
     backend: repository.watcher.backend,
     skipDirs: [repository.recipe.metadataDir],
@@ -278,7 +310,16 @@ async function watchRepository(entry: Served, bus: EventBus, clock: Clock): Prom
         .then(() => runner.dispatch({ type: "rescanNeeded", reason }));
     },
     onError: (error: WatcherError) => bus.publish(watcherErrorEvent(error, repository)),
+  }).catch((error: unknown) => {
+    stopMetadataWatch();
+    throw error;
   });
+  return {
+    async close() {
+      stopMetadataWatch();
+      await watcher.close();
+    },
+  };
 }
 
 /** What a watcher problem tells the user: the watch limit with its fix, lost events, failures. */
