@@ -17,8 +17,8 @@ export const stateLabels: Record<RepoStateName, string> = {
 
 export const uiMessages = {
   title: (host: string | undefined) => (host ? `autosync · ${host}` : "autosync"),
-  keyHints: "s sync · p pause · c commit · ←→ select · l log · ? help · q quit",
-  keyHintsShort: "s p c l ? q",
+  keyHints: "s sync  p pause  c commit  ←→ select  l log  ? help  q quit",
+  keyHintsShort: "? help  q quit",
   noRepositories: "No repositories configured.",
   pendingNone: "no pending changes",
   pending: (count: number) => `${groupThousands(count)} pending`,

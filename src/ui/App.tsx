@@ -142,7 +142,9 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
         </Text>
         <Text color={paint.color("gray")}>
           {"  "}
-          {columns >= 80 ? uiMessages.keyHints : uiMessages.keyHintsShort}
+          {[...uiMessages.title(title)].length + 2 + [...uiMessages.keyHints].length <= columns
+            ? uiMessages.keyHints
+            : uiMessages.keyHintsShort}
         </Text>
       </Text>
     </Box>

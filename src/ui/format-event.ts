@@ -80,7 +80,7 @@ export function formatEvent(event: AutosyncEvent): LogLine {
       );
     case "channelStatus":
       return line(
-        event.status === "down" ? "warn" : "info",
+        event.status === "down" ? "warn" : event.status === "disabled" ? "debug" : "info",
         `${event.channel} ${event.status}${event.detail ? `: ${event.detail}` : ""}`,
       );
     case "info":
