@@ -144,6 +144,10 @@ function classify(url: string, error: Error, timeoutMs: number): ChannelError {
   if (typeof code === "number" && authCodes.has(code)) {
     return new ChannelError("auth", channelMessages.mqtt.auth(url, error.message));
   }
+  // mqtt.js reports a broker that accepts TCP but never answers CONNECT this way.
+  if (/connack timeout/i.test(error.message)) {
+    return new ChannelError("tcp", channelMessages.mqtt.timeout(url, timeoutMs));
+  }
   const failure = failureOfSocketError(error);
   if (failure === "dns")
     return new ChannelError("dns", channelMessages.mqtt.dns(url, error.message));

@@ -1,5 +1,6 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { startEmbeddedBroker } from "../../../src/channels/embedded-broker.js";
 import { startProsody } from "../../support/prosody-server.js";
 import { freePort } from "../../support/free-port.js";
@@ -86,5 +87,28 @@ describe("the hub over XMPP and MQTT at once", { timeout: 120_000 }, () => {
       return s?.status === "reconnecting" ? s : undefined;
     });
     assert.match(status.detail ?? "", /cannot open a TCP connection to the MQTT broker/);
+  });
+
+  test("an MQTT server that accepts TCP but never answers is reported as a timeout", async () => {
+    const accepted: Socket[] = [];
+    const silent = createServer((socket) => accepted.push(socket.resume()));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(async () => {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+    const { port } = silent.address() as AddressInfo;
+    const m = startAnnouncer(
+      { mqtt: { url: `mqtt://127.0.0.1:${port}`, topicPrefix: "autosync" } },
+      { instanceId: "silent" },
+    );
+    cleanups.push(() => m.announcer.stop());
+    await m.announcer.start();
+    const status = await waitFor("reconnecting", () => {
+      const s = m.failureOf("mqtt");
+      return s?.status === "reconnecting" ? s : undefined;
+    });
+    assert.match(status.detail ?? "", /did not answer within 5000 ms/);
+    await waitFor("the client closed its socket", () => accepted.every((socket) => socket.closed));
   });
 });
