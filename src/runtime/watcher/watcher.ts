@@ -1,3 +1,4 @@
+import { realpath } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { systemClock, type Clock, type TimerHandle } from "../clock.js";
 
@@ -174,10 +175,15 @@ export function createRescanner(options: WatcherOptions): Rescanner {
 
 /** Starts the configured backend; resolves when it watches (or has degraded to rescans). */
 export async function startWatcher(options: WatcherOptions): Promise<Watcher> {
+  // A root that is a symlink (~/notes -> /mnt/data/notes): inotify_add_watch refuses the link
+  // itself ("Not a directory") and events name the real path, so watch and relativize the
+  // real directory. A root that does not exist stays as given: the backend reports it.
+  const root = await realpath(options.root).catch(() => options.root);
+  const resolved = root === options.root ? options : { ...options, root };
   if (options.backend === "chokidar") {
     const { startChokidarWatcher } = await import("./chokidar-watcher.js");
-    return startChokidarWatcher(options);
+    return startChokidarWatcher(resolved);
   }
   const { startNativeWatcher } = await import("./native-watcher.js");
-  return startNativeWatcher(options);
+  return startNativeWatcher(resolved);
 }

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FakeClock } from "../../../src/runtime/clock.js";
 import { startNativeWatcher } from "../../../src/runtime/watcher/native-watcher.js";
@@ -55,6 +55,29 @@ for (const backend of ["native", "chokidar"] as const) {
       seen.clear();
       await rm(join(dir, "sub", "moved.txt"));
       await waitFor("the delete", () => seen.has("sub/moved.txt"));
+      assert.deepEqual(errors, []);
+    });
+
+    test("a root that is a symlink to the real directory is watched", async (t) => {
+      const { dir, cleanup } = await makeTempDir(`autosync-watch-link-${backend}-`);
+      t.after(cleanup);
+      await mkdir(join(dir, "real", "sub"), { recursive: true });
+      await symlink(join(dir, "real"), join(dir, "link"));
+      const seen = new Set<string>();
+      const errors: WatcherError[] = [];
+      const watcher = await startWatcher({
+        root: join(dir, "link"),
+        backend,
+        skipDirs: [".git"],
+        isIgnored: () => false,
+        onChanges: (paths) => paths.forEach((path) => seen.add(path)),
+        onRescanNeeded: () => {},
+        onError: (error) => errors.push(error),
+        rescanIntervalMs: 60_000,
+      });
+      t.after(() => watcher.close());
+      await writeFile(join(dir, "link", "sub", "through link.txt"), "x");
+      await waitFor("the write through the link", () => seen.has("sub/through link.txt"));
       assert.deepEqual(errors, []);
     });
 
