@@ -9,6 +9,7 @@ import { demoCommand } from "./commands/demo.js";
 import { syncCommand } from "./commands/sync.js";
 import { pauseCommand } from "./commands/pause.js";
 import { resumeCommand } from "./commands/resume.js";
+import { commitCommand } from "./commands/commit.js";
 import { stopCommand } from "./commands/stop.js";
 import { serviceCommand } from "./commands/service.js";
 
@@ -20,6 +21,7 @@ export const commands: readonly CliCommand[] = [
   syncCommand,
   pauseCommand,
   resumeCommand,
+  commitCommand,
   stopCommand,
   serviceCommand,
   validateCommand,

@@ -15,9 +15,14 @@ export interface ControlArgs {
   flags: Set<string>;
   configPath?: string;
   socketPath?: string;
+  /** `-m/--message TEXT` (commit only). */
+  message?: string;
 }
 
-/** Parses `[--config PATH] [--socket PATH]` plus the given boolean flags; undefined after a usage error. */
+/**
+ * Parses `[--config PATH] [--socket PATH]` plus the given flags ("--message" also accepts
+ * `-m TEXT`); undefined after a usage error.
+ */
 export function parseControlArgs(
   command: string,
   args: readonly string[],
@@ -29,13 +34,16 @@ export function parseControlArgs(
     const arg = args[index] as string;
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (flag === "--config" || flag === "-c" || flag === "--socket") {
+    const takesMessage =
+      booleanFlags.includes("--message") && (flag === "--message" || flag === "-m");
+    if (flag === "--config" || flag === "-c" || flag === "--socket" || takesMessage) {
       const value = eq > 0 ? arg.slice(eq + 1) : args[++index];
-      if (value === undefined || value === "") {
+      if (value === undefined || (value === "" && !takesMessage)) {
         io.stderr.write(`${controlCliMessages.missingValue(command, flag)}\n`);
         return undefined;
       }
       if (flag === "--socket") parsed.socketPath = value;
+      else if (takesMessage) parsed.message = value;
       else parsed.configPath = value;
     } else if (booleanFlags.includes(arg)) {
       parsed.flags.add(arg);

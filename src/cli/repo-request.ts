@@ -7,16 +7,17 @@ import { ExitCode } from "./exit-codes.js";
 
 /** `autosync sync|pause|resume [REPO]`: one request to the running daemon, its answer printed. */
 export async function runRepoRequest(
-  command: "sync" | "pause" | "resume",
+  command: "sync" | "pause" | "resume" | "commit",
   args: string[],
   io: CliIo,
 ): Promise<number> {
-  const parsed = parseControlArgs(
-    command,
-    args,
-    command === "resume" ? ["--allow-deletions"] : [],
-    io,
-  );
+  const flags: Record<typeof command, string[]> = {
+    sync: [],
+    pause: [],
+    resume: ["--allow-deletions"],
+    commit: ["--message"],
+  };
+  const parsed = parseControlArgs(command, args, flags[command], io);
   if (!parsed) return ExitCode.usage;
   if (parsed.positional.length > 1) {
     io.stderr.write(
@@ -27,14 +28,13 @@ export async function runRepoRequest(
   const repo = parsed.positional[0];
   const target = await resolveControlTarget(command, parsed, io);
   if (!target) return ExitCode.failure;
+  const only = repo !== undefined ? { repo } : {};
   const request: ControlRequest =
     command === "resume"
-      ? {
-          command,
-          ...(repo !== undefined ? { repo } : {}),
-          allowDeletions: parsed.flags.has("--allow-deletions"),
-        }
-      : { command, ...(repo !== undefined ? { repo } : {}) };
+      ? { command, ...only, allowDeletions: parsed.flags.has("--allow-deletions") }
+      : command === "commit"
+        ? { command, ...only, ...(parsed.message?.trim() ? { message: parsed.message } : {}) }
+        : { command, ...only };
   try {
     const response = await sendControlRequest(target.socketPath, request);
     if (!response.ok) {

@@ -129,6 +129,12 @@ export const controlCliMessages = {
     "Resumes syncing. After the deletion guard paused a repository, plain resume looks again",
     "and stops again; --allow-deletions commits those deletions once.",
   ].join("\n"),
+  commitHelp: [
+    "Usage: autosync commit [REPO] [-m MESSAGE] [--config PATH] [--socket PATH]",
+    "",
+    "Commits now, without waiting for the quiet period, then pushes as usual. -m gives the",
+    "commit message (the file summary is kept below it); without it the default message is used.",
+  ].join("\n"),
   stopHelp: [
     "Usage: autosync stop [--config PATH] [--socket PATH]",
     "",

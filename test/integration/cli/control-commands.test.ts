@@ -123,6 +123,27 @@ describe("autosync status, sync, pause, resume, stop", () => {
     assert.match(usage.err(), /unknown option '--force'/);
   });
 
+  test("commit sends the typed message (even one that starts with a dash), or none for the default", async (t) => {
+    const { dir, configPath, view } = await setup(t);
+    const cli = io(dir);
+    assert.equal(
+      await runCli(["commit", "notes", "-m", "-rf: not an option", "--config", configPath], cli.io),
+      0,
+      cli.err(),
+    );
+    assert.equal(cli.out(), "commit requested: notes\n");
+    assert.equal(await runCli(["commit", "--config", configPath], io(dir).io), 0);
+    assert.equal(
+      await runCli(["commit", "notes", "--message=   ", "--config", configPath], io(dir).io),
+      0,
+    );
+    assert.deepEqual(view.requests, [
+      { repo: "notes", input: { type: "commitRequested", message: "-rf: not an option" } },
+      { repo: undefined, input: { type: "commitRequested" } },
+      { repo: "notes", input: { type: "commitRequested" } },
+    ]);
+  });
+
   test("stop asks the daemon to stop and waits until its socket is gone", async (t) => {
     const { dir, configPath, view, server } = await setup(t);
     // The daemon's side: once stop() was asked, finish and close the socket, as `autosync run` does.
