@@ -25,8 +25,8 @@ export async function startNativeWatcher(
   subscribe: Subscribe = parcelWatcher.subscribe,
 ): Promise<Watcher> {
   const batcher = createBatcher(options);
-  const rescanner = createRescanner(options);
   let subscription: AsyncSubscription | undefined;
+  let closed = false;
 
   const onEvents = (error: Error | null, events: parcelWatcher.Event[]): void => {
     if (error) {
@@ -42,13 +42,30 @@ export async function startNativeWatcher(
     batcher.add(events.map((event) => event.path));
   };
 
-  try {
-    subscription = await subscribe(options.root, onEvents, {
-      ignore: options.skipDirs.map((dir) => join(options.root, dir)),
-    });
-  } catch (error) {
-    const limit = isWatchLimitError(error);
-    const message = error instanceof Error ? error.message : String(error);
+  const trySubscribe = async (): Promise<unknown> => {
+    try {
+      const next = await subscribe(options.root, onEvents, {
+        ignore: options.skipDirs.map((dir) => join(options.root, dir)),
+      });
+      if (closed) await next.unsubscribe();
+      else subscription = next;
+      return undefined;
+    } catch (error) {
+      return error ?? new Error("subscribe failed");
+    }
+  };
+
+  // While degraded, every rescan first tries to watch again: the drive may be mounted again,
+  // the watch limit raised.
+  const rescanner = createRescanner(options, async () => {
+    if (subscription) return false;
+    return (await trySubscribe()) === undefined;
+  });
+
+  const failure = await trySubscribe();
+  if (failure !== undefined) {
+    const limit = isWatchLimitError(failure);
+    const message = failure instanceof Error ? failure.message : String(failure);
     options.onError(
       new WatcherError(limit ? "watch-limit" : "failed", message, true, options.root),
     );
@@ -57,6 +74,7 @@ export async function startNativeWatcher(
 
   return {
     async close() {
+      closed = true;
       batcher.close();
       rescanner.close();
       const current = subscription;

@@ -146,27 +146,44 @@ export interface Rescanner {
   close(): void;
 }
 
-export function createRescanner(options: WatcherOptions): Rescanner {
+/**
+ * `recover`, when given, is tried before each periodic rescan (a remounted drive, a raised watch
+ * limit): once it resolves true the rescans stop after one last look at the whole tree.
+ */
+export function createRescanner(
+  options: WatcherOptions,
+  recover?: () => Promise<boolean>,
+): Rescanner {
   const clock = options.clock ?? systemClock;
   let timer: TimerHandle | undefined;
   let active = false;
+  let closed = false;
   let reason = "";
-  const tick = (): void => {
-    timer = clock.setTimeout(tick, options.rescanIntervalMs);
+  const tick = async (): Promise<void> => {
+    timer = undefined;
+    const recovered = recover ? await recover().catch(() => false) : false;
+    if (closed) return;
+    if (recovered) {
+      active = false;
+      options.onRescanNeeded("watching again");
+      return;
+    }
+    timer = clock.setTimeout(() => void tick(), options.rescanIntervalMs);
     options.onRescanNeeded(reason);
   };
   return {
     start(why) {
-      if (active) return;
+      if (active || closed) return;
       active = true;
       reason = why;
       options.onRescanNeeded(reason);
-      timer = clock.setTimeout(tick, options.rescanIntervalMs);
+      timer = clock.setTimeout(() => void tick(), options.rescanIntervalMs);
     },
     get active() {
       return active;
     },
     close() {
+      closed = true;
       if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
     },

@@ -97,7 +97,10 @@ for (const backend of ["native", "chokidar"] as const) {
   });
 }
 
-describe("watch limit", () => {
+/** Lets the rescanner's async tick (it first tries to watch again) run to its end. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe("watch limit and unwatchable roots", () => {
   test("ENOSPC says so and degrades to periodic rescans of that root", async () => {
     const clock = new FakeClock();
     const errors: WatcherError[] = [];
@@ -123,13 +126,57 @@ describe("watch limit", () => {
     assert.equal(errors[0]?.degraded, true);
     assert.equal(rescans.length, 1, "one rescan at once");
     clock.advance(29_999);
+    await settle();
     assert.equal(rescans.length, 1);
     clock.advance(1);
+    await settle();
     assert.equal(rescans.length, 2);
-    clock.advance(60_000);
+    clock.advance(30_000);
+    await settle();
+    clock.advance(30_000);
+    await settle();
     assert.equal(rescans.length, 4);
+    assert.ok(rescans.every((reason) => reason === "watch limit reached"));
     await watcher.close();
     clock.advance(120_000);
+    await settle();
     assert.equal(rescans.length, 4, "no rescans after close");
+  });
+
+  test("a root that appears later (a drive mounted again) is watched again and rescans stop", async (t) => {
+    const { dir, cleanup } = await makeTempDir("autosync-watch-late-");
+    t.after(cleanup);
+    const root = join(dir, "mount", "notes");
+    const clock = new FakeClock();
+    const errors: WatcherError[] = [];
+    const rescans: string[] = [];
+    const seen = new Set<string>();
+    const watcher = await startWatcher({
+      root,
+      backend: "native",
+      skipDirs: [".git"],
+      isIgnored: () => false,
+      onChanges: (paths) => paths.forEach((path) => seen.add(path)),
+      onRescanNeeded: (reason) => rescans.push(reason),
+      onError: (error) => errors.push(error),
+      rescanIntervalMs: 60_000,
+      clock,
+    });
+    t.after(() => watcher.close());
+    assert.equal(errors[0]?.kind, "failed");
+    assert.equal(errors[0]?.degraded, true);
+    await mkdir(root, { recursive: true });
+    clock.advance(60_000);
+    await waitFor("watching again", () => rescans.includes("watching again"));
+    const count = rescans.length;
+    clock.advance(600_000);
+    await settle();
+    assert.equal(rescans.length, count, "no more periodic rescans");
+    await writeFile(join(root, "after mount.txt"), "x");
+    // The batcher's window runs on the fake clock too.
+    await waitFor("the write after the mount", () => {
+      clock.advance(50);
+      return seen.has("after mount.txt");
+    });
   });
 });
