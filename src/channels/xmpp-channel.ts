@@ -128,8 +128,20 @@ export class XmppChannel implements Channel {
       throw this.classify(service, error, error);
     }
     this.xmpp = xmpp;
-    xmpp.on("offline", () => this.lost(xmpp));
-    xmpp.on("disconnect", () => this.lost(xmpp));
+    let streamError: string | undefined;
+    xmpp.on("error", (error: unknown) => {
+      const condition = (error as { condition?: unknown } | null)?.condition;
+      // RFC 6120 4.9.3.3: another session bound the same full JID and the server kicked us.
+      if (condition === "conflict") {
+        streamError = channelMessages.xmpp.resourceConflict(
+          `${this.ownBare}/${this.config.resource}`,
+        );
+      } else if (typeof condition === "string") {
+        streamError = channelMessages.xmpp.protocol(service, describe(error));
+      }
+    });
+    xmpp.on("offline", () => this.lost(xmpp, streamError));
+    xmpp.on("disconnect", () => this.lost(xmpp, streamError));
     this.startKeepalive(xmpp);
   }
 
@@ -214,13 +226,13 @@ export class XmppChannel implements Channel {
     }
   }
 
-  private lost(xmpp: XmppClient): void {
+  private lost(xmpp: XmppClient, reason?: string): void {
     if (this.xmpp !== xmpp) return;
     clearInterval(this.keepaliveTimer);
     this.xmpp = undefined;
     this.siblings.clear();
     abandon(xmpp);
-    this.sink?.disconnected(channelMessages.notConnected(this.name));
+    this.sink?.disconnected(reason ?? channelMessages.notConnected(this.name));
   }
 
   private handle(stanza: XmlElement): void {

@@ -39,6 +39,8 @@ export const channelMessages = {
     auth: (jid: string, detail: string) =>
       `the server refused the login of ${jid} (${detail}); check channels.xmpp.jid and its password`,
     protocol: (target: string, detail: string) => `XMPP session with ${target} failed: ${detail}`,
+    resourceConflict: (fullJid: string) =>
+      `another client logged in as ${fullJid} and the server closed this session; give each machine its own channels.xmpp.resource`,
     badJid: (jid: string) => `channels.xmpp.jid '${jid}' is not a JID like user@example.org`,
   },
   mqtt: {

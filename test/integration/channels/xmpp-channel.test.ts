@@ -209,6 +209,24 @@ describe("XMPP channel against a real prosody", { timeout: 180_000 }, () => {
     });
   });
 
+  test("two machines with the same resource are told why their session was closed", async () => {
+    const first = machine("same-resource");
+    await first.announcer.start();
+    await waitFor("first connected", () => first.statusOf("xmpp")?.status === "connected");
+    const second = machine("same-resource");
+    await second.announcer.start();
+    const status = await waitFor("the kicked session's reason", () =>
+      [first, second]
+        .map((m) => m.failureOf("xmpp"))
+        .find((s) => s?.detail?.includes("another client logged in")),
+    );
+    assert.match(
+      status.detail ?? "",
+      /as alice@autosync\.test\/same-resource .*give each machine its own channels\.xmpp\.resource/,
+    );
+    await Promise.all([first.announcer.stop(), second.announcer.stop()]);
+  });
+
   test("a wrong password is reported as an authentication failure", async () => {
     const bad = startAnnouncer(
       { xmpp: { ...xmppConfig("badpw"), password: { value: "wrong" } } },
