@@ -1,6 +1,6 @@
-import { lstat, readFile } from "node:fs/promises";
+import { appendFile, lstat, mkdir, readFile, rm } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
 import type { StatusEntry } from "../engine/status-entry.js";
 import { checkDeletions } from "../engine/deletion-guard.js";
@@ -361,13 +361,69 @@ class GitOperations implements RepoOperations {
     }
     const oldHead = await this.head();
 
-    const conflicts = await this.merge(request, remoteRef, `${remote}/${remoteBranch}`);
+    const movedAside = await this.moveIgnoredFilesAside(oldHead, remoteRef, request);
+    const conflicts = [
+      ...movedAside,
+      ...(await this.merge(request, remoteRef, `${remote}/${remoteBranch}`)),
+    ];
     const newHead = await this.head();
     if (newHead === undefined)
       throw new OperationFailure(operationsMessages.mergeFailed("no HEAD"));
     const changedPaths = await this.changedPaths(oldHead, newHead);
     const needsPush = (await this.countCommits(remoteRef, newHead)) > 0;
     return this.pullResult("updated", newHead, changedPaths, conflicts, needsPush);
+  }
+
+  /**
+   * git overwrites an ignored, untracked file without a word when the merge brings a tracked
+   * file at the same path (a `.env` ignored here, force-added on another machine). Such a file
+   * is moved to its conflict-copy name first, and that name is added to .git/info/exclude so the
+   * local-only content (maybe a secret) stays local-only. The move survives a failed merge on
+   * purpose: `git merge --abort` would delete the file the merge put there.
+   */
+  private async moveIgnoredFilesAside(
+    oldHead: string | undefined,
+    remoteRef: string,
+    request: PullRequest,
+  ): Promise<ConflictCopy[]> {
+    if (oldHead === undefined || !this.git.has("ignoredPaths")) return [];
+    const incoming = splitNul(
+      (await this.git.ok("changedPaths", { from: oldHead, to: remoteRef })).stdout,
+    );
+    const endangered: string[] = [];
+    for (const chunk of chunkPaths(incoming)) {
+      endangered.push(...splitNul((await this.git.ok("ignoredPaths", { paths: chunk })).stdout));
+    }
+    const moved: ConflictCopy[] = [];
+    for (const path of endangered) {
+      const absolute = join(this.root, path);
+      const info = await lstat(absolute).catch(() => undefined);
+      if (!info?.isFile()) continue;
+      const written = await writeConflictCopy({
+        root: this.root,
+        path,
+        host: request.host,
+        nowMs: request.nowMs,
+        content: await readFile(absolute),
+        mode: info.mode & 0o777,
+      });
+      await this.excludeLocally(written.copyPath);
+      await rm(absolute);
+      moved.push({ path, copyPath: written.copyPath, kind: "both-added" });
+    }
+    return moved;
+  }
+
+  private async excludeLocally(path: string) {
+    // A newline cannot be written in an exclude pattern; such a copy stays merely untracked.
+    if (path.includes("\n")) return;
+    const escaped = path.replace(/[\\*?[\]!#]/g, "\\$&").replace(/ $/, "\\ ");
+    const exclude = join(await this.gitDir(), "info", "exclude");
+    await mkdir(dirname(exclude), { recursive: true });
+    await appendFile(
+      exclude,
+      `\n# autosync: local-only conflict copy of an ignored file\n/${escaped}\n`,
+    );
   }
 
   /**

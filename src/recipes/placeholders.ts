@@ -41,6 +41,7 @@ export const allowedPlaceholders = {
   changedPaths: ["from", "to"],
   rootId: [],
   trackedCount: ["paths"],
+  ignoredPaths: ["paths"],
   metadataPath: [],
 } as const satisfies Record<CommandName, readonly string[]>;
 

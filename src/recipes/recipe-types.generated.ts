@@ -169,11 +169,17 @@ export type ArgvTemplate26 = [string, ...string[]];
  */
 export type ArgvTemplate27 = [string, ...string[]];
 /**
- * Prints the absolute metadata directory (git: `rev-parse --absolute-git-dir`, which also follows a `.git` file of a linked worktree); stale locks are looked for there.
+ * Lists the untracked files among `{paths}` that the DVCS ignores (git: `ls-files --others --ignored --exclude-standard`). A merge overwrites such files silently, so they are moved aside first.
  *
  * @minItems 1
  */
 export type ArgvTemplate28 = [string, ...string[]];
+/**
+ * Prints the absolute metadata directory (git: `rev-parse --absolute-git-dir`, which also follows a `.git` file of a linked worktree); stale locks are looked for there.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate29 = [string, ...string[]];
 /**
  * What starts a rule: a local `change`, an operation that finished (`committed`, `pushed`, `pulled`, `conflict`), an `announcement` from another machine, the pull `interval`, `startup`, or a `manual` sync.
  */
@@ -328,7 +334,8 @@ export interface RecipeCommands {
   changedPaths?: ArgvTemplate25;
   rootId?: ArgvTemplate26;
   trackedCount?: ArgvTemplate27;
-  metadataPath?: ArgvTemplate28;
+  ignoredPaths?: ArgvTemplate28;
+  metadataPath?: ArgvTemplate29;
 }
 /**
  * One rule: when any trigger in `on` fires, wait `quietPeriod` after the last trigger (at most `maxWait` after the first), then do the actions in order.

@@ -203,3 +203,31 @@ test("a pull with a stale index.lock left by a killed git removes it and goes on
   assert.equal(await readFile(join(b.dir, "x.md"), "utf8"), "2");
   assert.equal(await b.git("status", "--porcelain"), "");
 });
+
+test("an ignored local file the merge would overwrite is moved aside and stays local", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { ".gitignore": ".env\n\\[weird\\] \\*.cfg\n", "base.md": "base" });
+  const b = await world.clone("b");
+  await writeFile(join(b.dir, ".env"), "SECRET=local-only\n");
+  await writeFile(join(b.dir, "[weird] *.cfg"), "local cfg\n");
+  await writeFile(join(a.dir, ".env"), "SECRET=shared-template\n");
+  await writeFile(join(a.dir, "[weird] *.cfg"), "remote cfg\n");
+  await a.git("add", "-f", ".env", "[weird] *.cfg");
+  await a.git("commit", "-qm", "force-add");
+  await a.git("push", "-q");
+  await writeFile(join(b.dir, "base.md"), "edited on b");
+
+  const pull = await expectOutcome(b.ops, pullRequest("b"), "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.equal(await readFile(join(b.dir, ".env"), "utf8"), "SECRET=shared-template\n");
+  const env = pull.conflicts.find((c) => c.path === ".env");
+  const cfg = pull.conflicts.find((c) => c.path === "[weird] *.cfg");
+  assert.equal(await readFile(join(b.dir, env!.copyPath!), "utf8"), "SECRET=local-only\n");
+  assert.equal(await readFile(join(b.dir, cfg!.copyPath!), "utf8"), "local cfg\n");
+  // The local-only contents stay local-only: ignored, never committed or pushed.
+  assert.equal(await b.git("status", "--porcelain"), "");
+  await expectOutcome(b.ops, { kind: "push" }, "pushed");
+  assert.equal(await b.git("ls-files", "--", env!.copyPath!, cfg!.copyPath!), "");
+  await assertNotMidMerge(b);
+});
