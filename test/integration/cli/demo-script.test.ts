@@ -2,8 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { runCli } from "../../../src/cli/run-cli.js";
 import { nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
@@ -48,3 +50,22 @@ test(
     assert.equal(existsSync(demoDir), false, "the demo cleans up its directory without --keep");
   },
 );
+
+test("autosync demo --dir refuses a directory that is not empty and leaves it untouched", async (t) => {
+  const temp = await makeTempDir("autosync-demo-dir-");
+  t.after(temp.cleanup);
+  await writeFile(join(temp.dir, "precious.txt"), "mine\n");
+  const stderr = new PassThrough();
+  let err = "";
+  stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const code = await runCli(["demo", "--dir", temp.dir, "--script"], {
+    stdout: new PassThrough(),
+    stderr,
+    env: process.env,
+    cwd: temp.dir,
+  });
+  assert.equal(code, 1);
+  assert.match(err, /is not empty; pass an empty or new directory/);
+  assert.deepEqual(await readdir(temp.dir), ["precious.txt"]);
+  assert.equal(await readFile(join(temp.dir, "precious.txt"), "utf8"), "mine\n");
+});
