@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { client, xml, type XmppClient } from "@xmpp/client";
@@ -19,6 +19,12 @@ describe("XMPP channel against a real prosody", { timeout: 180_000 }, () => {
     await prosody.register("bob", "bob-pw");
     await prosody.register("mallory", "mallory-pw");
     await prosody.register("human", "human-pw");
+  });
+
+  // Each test's clients go when it ends: live sessions from earlier tests would be siblings
+  // of later ones and skew the latency figures.
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
   });
 
   after(async () => {
