@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { runCli } from "../../../src/cli/run-cli.js";
-import { nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
+import { AUTOSYNC_MAIN, nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 /** The README's first command, performing by itself: edits, rename, delete and a conflict. */
@@ -23,7 +23,16 @@ test(
     const demoDir = join(temp.dir, "demo");
     const child = spawn(
       nodeBinary(),
-      ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), "demo", "--script", "--dir", demoDir],
+      [
+        // The built binary when there is one (npm test builds first), else the source via tsx.
+        ...(existsSync(AUTOSYNC_MAIN)
+          ? [AUTOSYNC_MAIN]
+          : ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts")]),
+        "demo",
+        "--script",
+        "--dir",
+        demoDir,
+      ],
       {
         cwd: REPO_ROOT,
         env: {

@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
+import { AUTOSYNC_MAIN, nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { waitFor } from "../../support/wait-for.js";
 
@@ -46,8 +47,10 @@ test(
       `XDG_CONFIG_HOME=${quote(join(home, ".config"))}`,
       "GIT_CONFIG_NOSYSTEM=1",
       quote(nodeBinary()),
-      "--import tsx",
-      quote(join(REPO_ROOT, "src/cli/main.ts")),
+      // The built binary when there is one (npm test builds first), else the source via tsx.
+      ...(existsSync(AUTOSYNC_MAIN)
+        ? [quote(AUTOSYNC_MAIN)]
+        : ["--import tsx", quote(join(REPO_ROOT, "src/cli/main.ts"))]),
       "demo --dir",
       quote(join(temp.dir, "demo")),
       // Keep the pane after the exit so the test can read the exit code.
