@@ -45,6 +45,16 @@ export function startLogOutput(bus: EventBus, options: LogOutputOptions): () => 
       event.type === "warning" || event.type === "error" ? options.stderr : options.stdout;
     stream.write(`${plainLine(event)}\n`);
   };
+  // A reader that went away (`autosync run | head`, a closed journal pipe) must not stop syncing:
+  // an unhandled EPIPE would crash the daemon. Lines are simply lost from then on.
+  const ignoreStreamError = (): void => {};
+  options.stdout.on("error", ignoreStreamError);
+  options.stderr.on("error", ignoreStreamError);
   for (const event of bus.since(0)) write(event);
-  return bus.subscribe(write);
+  const unsubscribe = bus.subscribe(write);
+  return () => {
+    unsubscribe();
+    options.stdout.off("error", ignoreStreamError);
+    options.stderr.off("error", ignoreStreamError);
+  };
 }
