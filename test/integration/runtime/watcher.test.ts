@@ -7,6 +7,7 @@ import { startNativeWatcher } from "../../../src/runtime/watcher/native-watcher.
 import type { WatcherError } from "../../../src/runtime/watcher/watcher.js";
 import {
   startWatcher,
+  type Watcher,
   type WatcherBackend,
   type WatcherOptions,
 } from "../../../src/runtime/watcher/watcher.js";
@@ -60,22 +61,28 @@ for (const backend of ["native", "chokidar"] as const) {
 
     test("a root that is a symlink to the real directory is watched", async (t) => {
       const { dir, cleanup } = await makeTempDir(`autosync-watch-link-${backend}-`);
-      t.after(cleanup);
+      const watchers: Watcher[] = [];
+      // Close before removing the tree: unwatching a removed directory fails.
+      t.after(async () => {
+        for (const watcher of watchers) await watcher.close();
+        await cleanup();
+      });
       await mkdir(join(dir, "real", "sub"), { recursive: true });
       await symlink(join(dir, "real"), join(dir, "link"));
       const seen = new Set<string>();
       const errors: WatcherError[] = [];
-      const watcher = await startWatcher({
-        root: join(dir, "link"),
-        backend,
-        skipDirs: [".git"],
-        isIgnored: () => false,
-        onChanges: (paths) => paths.forEach((path) => seen.add(path)),
-        onRescanNeeded: () => {},
-        onError: (error) => errors.push(error),
-        rescanIntervalMs: 60_000,
-      });
-      t.after(() => watcher.close());
+      watchers.push(
+        await startWatcher({
+          root: join(dir, "link"),
+          backend,
+          skipDirs: [".git"],
+          isIgnored: () => false,
+          onChanges: (paths) => paths.forEach((path) => seen.add(path)),
+          onRescanNeeded: () => {},
+          onError: (error) => errors.push(error),
+          rescanIntervalMs: 60_000,
+        }),
+      );
       await writeFile(join(dir, "link", "sub", "through link.txt"), "x");
       await waitFor("the write through the link", () => seen.has("sub/through link.txt"));
       assert.deepEqual(errors, []);
@@ -145,24 +152,29 @@ describe("watch limit and unwatchable roots", () => {
 
   test("a root that appears later (a drive mounted again) is watched again and rescans stop", async (t) => {
     const { dir, cleanup } = await makeTempDir("autosync-watch-late-");
-    t.after(cleanup);
+    const watchers: Watcher[] = [];
+    t.after(async () => {
+      for (const watcher of watchers) await watcher.close();
+      await cleanup();
+    });
     const root = join(dir, "mount", "notes");
     const clock = new FakeClock();
     const errors: WatcherError[] = [];
     const rescans: string[] = [];
     const seen = new Set<string>();
-    const watcher = await startWatcher({
-      root,
-      backend: "native",
-      skipDirs: [".git"],
-      isIgnored: () => false,
-      onChanges: (paths) => paths.forEach((path) => seen.add(path)),
-      onRescanNeeded: (reason) => rescans.push(reason),
-      onError: (error) => errors.push(error),
-      rescanIntervalMs: 60_000,
-      clock,
-    });
-    t.after(() => watcher.close());
+    watchers.push(
+      await startWatcher({
+        root,
+        backend: "native",
+        skipDirs: [".git"],
+        isIgnored: () => false,
+        onChanges: (paths) => paths.forEach((path) => seen.add(path)),
+        onRescanNeeded: (reason) => rescans.push(reason),
+        onError: (error) => errors.push(error),
+        rescanIntervalMs: 60_000,
+        clock,
+      }),
+    );
     assert.equal(errors[0]?.kind, "failed");
     assert.equal(errors[0]?.degraded, true);
     await mkdir(root, { recursive: true });
