@@ -228,7 +228,7 @@ class GitOperations implements RepoOperations {
   }
 
   /**
-   * `git add -A` on exactly these paths: new and modified files are added, deleted ones removed.
+   * Stages exactly these paths: new and modified files are added, deleted ones removed.
    * A path that no longer exists and was never tracked (a temp file that came and went) is left
    * out, because git refuses the whole add for a pathspec that matches nothing.
    */
