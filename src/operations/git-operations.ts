@@ -254,7 +254,7 @@ class GitOperations implements RepoOperations {
     }
     if (staged.length === 0) return;
     if (this.git.has("addPathsFromStdin")) {
-      // One process, no argument-length limit: 20,000 paths are one `git add`.
+      // One process, no argument-length limit: 20,000 paths are one `git update-index`.
       await this.git.ok("addPathsFromStdin", {}, { input: staged.join("\0") + "\0" });
     } else {
       for (const chunk of chunkPaths(staged)) await this.git.ok("addPaths", { paths: chunk });
