@@ -162,6 +162,9 @@ export async function startDaemon(
             recipe: repository.recipe,
             runner: commandRunner,
             isIgnored,
+            host: repository.engine.host,
+            deletionGuard: repository.engine.deletionGuard,
+            now: () => clock.now(),
           });
       const runner = new RepositoryRunner({
         root: repository.path,
