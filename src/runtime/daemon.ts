@@ -92,6 +92,15 @@ export async function startDaemon(
   let announcer: Announcer | undefined;
   let notifier: Notifier | undefined;
   let channelsStarted = false;
+  // Names travel with the ids so announcement events on the bus name the repository, not a hash.
+  const servedRepositoryNames = (): Record<string, string> =>
+    Object.fromEntries(
+      served.flatMap((entry) =>
+        entry.runner.repositoryId === undefined
+          ? []
+          : [[entry.runner.repositoryId, entry.repository.name]],
+      ),
+    );
   const servedRepositoryIds = (): string[] => [
     ...new Set(
       served
@@ -173,14 +182,15 @@ export async function startDaemon(
         clock,
         bus,
         commandRunner,
-        announce,
+        announce: (info) => announce({ ...info, repo: repository.name }),
         notifier,
         ...(repository.repositoryId !== undefined ? { repositoryId: repository.repositoryId } : {}),
         ...(repository.pullUrl !== undefined ? { pullUrl: repository.pullUrl } : {}),
         // MQTT subscribes per repository id: a repository that got its first commit only now
         // must start hearing its peers.
         onRepositoryIdChanged: () => {
-          if (channelsStarted) announcer?.setRepositories(servedRepositoryIds());
+          if (channelsStarted)
+            announcer?.setRepositories(servedRepositoryIds(), servedRepositoryNames());
         },
       });
       served.push({ repository, filter, runner });
@@ -200,7 +210,7 @@ export async function startDaemon(
   }
 
   const activeAnnouncer = announcer;
-  activeAnnouncer.setRepositories(servedRepositoryIds());
+  activeAnnouncer.setRepositories(servedRepositoryIds(), servedRepositoryNames());
   channelsStarted = true;
   activeAnnouncer.onAnnouncement((announcement) => {
     if (announcement.instanceId === instanceId) return;
