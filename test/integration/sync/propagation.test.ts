@@ -148,4 +148,22 @@ describe("propagation between two machines (git, real binary)", () => {
     }
     assert.equal(diffDigests(after, await treeDigest(a.path), ["converged", "A"]), "");
   });
+
+  test("interval pulls never stop: 40 edits in a row, each arrives in copy B", async (t) => {
+    // Short timers make hours of unattended interval pulls happen in seconds.
+    const fixture = await SyncFixture.create(t, {
+      timers: {
+        commitDelay: "100ms",
+        maxCommitDelay: "2s",
+        pushDelay: "0ms",
+        pullInterval: "200ms",
+      },
+    });
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    await fixture.startAll();
+    for (let i = 0; i < 40; i++) {
+      await writeFileIn(a.path, `series/${i}.md`, `edit ${i}\n`);
+      await waitForContent(fixture, b, `series/${i}.md`, `edit ${i}\n`, 15_000);
+    }
+  });
 });
