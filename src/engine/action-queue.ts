@@ -98,12 +98,15 @@ function startPull(ctx: StepContext, item: QueuedAction): void {
   }
   // Large files the engine leaves out must not slip in with the pull's pre-merge commit.
   const skipPaths = skippedLargeFiles(ctx);
+  const origin = s.pullOrigin;
+  delete s.pullOrigin;
   startOperation(ctx, {
     kind: "pull",
     commitMessage: engineMessages.pullCommitMessage(s.config.host),
     host: s.config.host,
     nowMs: ctx.now,
     ...(skipPaths.length > 0 ? { skipPaths } : {}),
+    ...(origin ? { origin } : {}),
   });
   endCoveredPeriods(ctx, "pull");
   s.inFlight = { op: "pull", startedAt: ctx.now, origin: item.origin };

@@ -9,7 +9,14 @@ export type EngineInput =
   | { type: "rescanNeeded"; reason: string }
   | { type: "timerFired"; timer: string }
   | { type: "operationFinished"; result: OperationResult }
-  | { type: "announcementReceived"; channel: string; fromHost: string; head?: string }
+  | {
+      type: "announcementReceived";
+      channel: string;
+      fromHost: string;
+      head?: string;
+      /** The announcing machine's own pull URL; only passed when `peers.pullFromOrigin` is on. */
+      pullUrl?: string;
+    }
   | { type: "syncRequested" }
   | { type: "commitRequested"; message?: string }
   | { type: "pauseRequested" }

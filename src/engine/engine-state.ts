@@ -1,6 +1,7 @@
 import type { EngineConfig } from "./engine-config.js";
 import type { ConflictCopy, HealthProblem, OperationKind } from "./operation.js";
 import type { PipelineAction, Trigger } from "./pipeline.js";
+import type { PullOrigin } from "./pull-origin.js";
 import type { RepoStateName } from "./repo-state.js";
 import type { StatusEntry } from "./status-entry.js";
 
@@ -36,6 +37,11 @@ export interface EngineState {
   unpushed: boolean;
   /** A pull resolved conflicts; shown until the next successful push. */
   conflictShown: boolean;
+  /**
+   * Where the next pull fetches first (the latest announcement's pull URL); taken by the pull
+   * that starts next, so a storm of announcements folded into one pull keeps the newest.
+   */
+  pullOrigin?: PullOrigin;
   /** Due time of the recurring interval pull, when it runs. */
   intervalAt?: number;
   lastCommit?: { head: string; at: number; files: number };

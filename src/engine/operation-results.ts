@@ -138,6 +138,14 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
         s.unpushed = true;
         enqueue(ctx, { action: { type: "push" }, origin: "after-pull" }, true);
       }
+      if (result.origin) {
+        const { outcome, url, detail } = result.origin;
+        publish(ctx, {
+          type: "info",
+          repo: s.config.repo,
+          message: engineMessages.pullOrigin(outcome, url, detail),
+        });
+      }
       if (result.outcome === "updated") {
         publish(ctx, {
           type: "pulled",

@@ -1,3 +1,4 @@
+import type { PullOrigin, PullOriginReport } from "./pull-origin.js";
 import type { StatusEntry } from "./status-entry.js";
 
 /**
@@ -26,6 +27,11 @@ export type OperationRequest =
        * config says to skip (the engine already warned). Absent or empty: commit everything.
        */
       skipPaths?: readonly string[];
+      /**
+       * `peers.pullFromOrigin`: fetch from the announcing machine first, then pull from the
+       * central remote as always. A failed or refused origin is no error, only a report.
+       */
+      origin?: PullOrigin;
     };
 
 export type OperationKind = OperationRequest["kind"];
@@ -67,6 +73,8 @@ export type OperationResult =
       conflicts: ConflictCopy[];
       /** Whether the pull made local commits (pre-pull commit or merge) that need a push. */
       needsPush: boolean;
+      /** What the fetch from the announcing machine did, when the request named one. */
+      origin?: PullOriginReport;
     }
   /** The remote cannot be reached (network, host down, auth prompt refused). */
   | { kind: OperationKind; outcome: "offline"; reason: string }

@@ -70,6 +70,16 @@ export function step(state: EngineState, input: EngineInput, nowMs: number): Ste
       operationFinished(ctx, input.result);
       break;
     case "announcementReceived":
+      // The newest announcement decides where the next pull looks first: one without a pull
+      // URL (or a reconnect) means the central remote alone.
+      if (input.pullUrl !== undefined) {
+        s.pullOrigin = {
+          url: input.pullUrl,
+          ...(input.head !== undefined ? { head: input.head } : {}),
+        };
+      } else {
+        delete s.pullOrigin;
+      }
       fireTrigger(ctx, "announcement");
       break;
     case "syncRequested":

@@ -46,6 +46,17 @@ export const engineMessages = {
   unhealthyHint: (recheckMs: number) =>
     `mount or restore the folder; autosync looks again every ${formatDuration(recheckMs)} and goes on by itself`,
   recovered: () => "the repository root is back; syncing again",
+  pullOrigin: (
+    outcome: "merged" | "up-to-date" | "failed" | "rejected",
+    url: string,
+    detail?: string,
+  ) =>
+    ({
+      merged: `fetched from the announcing machine first (${url})`,
+      "up-to-date": `the announcing machine (${url}) had nothing new`,
+      failed: `could not fetch from the announcing machine (${url}); used the central remote`,
+      rejected: `ignored the announced pull URL ${JSON.stringify(url)}: not an ssh, git, http(s), file URL or absolute path`,
+    })[outcome] + (detail ? ` (${detail})` : ""),
   rescan: (reason: string) => `looking at the whole tree: ${reason}`,
   unexpectedResult: (kind: OperationKind) =>
     `ignored a ${kind} result that no running operation expected`,

@@ -14,6 +14,7 @@ export const operationsMessages = {
   noRemote: "the repository has no remote to push to or pull from",
   mergeFailed: (reason: string) => `merge failed and was undone: ${reason}`,
   unresolved: (paths: readonly string[]) => `conflicts could not be resolved: ${paths.join(", ")}`,
+  originNoLocalCommit: "no local commit yet to merge into",
   mergeMessage: (host: string, remoteRef: string) => `autosync: merge ${remoteRef} on ${host}`,
   mergeConflictsLine: (count: number) =>
     `${count} conflict${count === 1 ? "" : "s"}, both sides kept:`,

@@ -2,6 +2,7 @@ import { appendFile, lstat, mkdir, readFile, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
+import { isSafePullUrl, type PullOrigin, type PullOriginReport } from "../engine/pull-origin.js";
 import type { StatusEntry } from "../engine/status-entry.js";
 import { checkDeletions } from "../engine/deletion-guard.js";
 import { operationsMessages } from "../messages/operations-messages.js";
@@ -21,6 +22,15 @@ import type { RepoDescription, RepoOperations } from "./repo-operations.js";
 
 type PullRequest = Extract<OperationRequest, { kind: "pull" }>;
 type PullResult = Extract<OperationResult, { kind: "pull"; outcome: "up-to-date" | "updated" }>;
+
+interface OriginOutcome {
+  report: PullOriginReport;
+  conflicts: ConflictCopy[];
+}
+
+// A peer on the LAN answers in well under a second; one that is asleep must not hold the pull
+// for the full network timeout before the central remote is asked.
+const ORIGIN_TIMEOUT_MS = 20_000;
 
 interface Upstream {
   remote: string;
@@ -331,8 +341,16 @@ class GitOperations implements RepoOperations {
     if (await this.mergeInProgress())
       throw new OperationFailure(operationsMessages.mergeInProgress);
     const { remote, remoteBranch } = await this.upstream(branch);
+    const startHead = await this.head();
+    // The announcing machine first (peers.pullFromOrigin); whatever it did, the central remote
+    // follows, so the remote stays the authority and the push after the pull keeps it so.
+    const fromOrigin = request.origin
+      ? await this.pullFromOrigin(request, request.origin)
+      : undefined;
     const fetched = await this.git.run("fetch", { remote }, { network: true });
     if (fetched.failed) {
+      // What came from the origin stays merged: it is committed, and the engine retries the
+      // remote (and pushes) once it is back.
       const offline = gitOfflineReason(fetched);
       if (offline) throw new RemoteUnreachable(offline);
       throw commandFailure(fetched);
@@ -342,7 +360,11 @@ class GitOperations implements RepoOperations {
     if (remoteHead === undefined) {
       // The remote has no commits yet: nothing to merge, our commits (if any) go up.
       const head = await this.head();
-      return this.pullResult("up-to-date", head, [], [], head !== undefined);
+      return this.withOrigin(
+        this.pullResult("up-to-date", head, [], [], head !== undefined),
+        startHead,
+        fromOrigin,
+      );
     }
 
     // Nothing new on the remote: no merge, so no reason to commit here (local changes go
@@ -350,28 +372,110 @@ class GitOperations implements RepoOperations {
     const headBefore = await this.head();
     if (headBefore !== undefined && (await this.countCommits(headBefore, remoteRef)) === 0) {
       const needsPush = (await this.countCommits(remoteRef, headBefore)) > 0;
-      return this.pullResult("up-to-date", headBefore, [], [], needsPush);
+      return this.withOrigin(
+        this.pullResult("up-to-date", headBefore, [], [], needsPush),
+        startHead,
+        fromOrigin,
+      );
     }
 
-    // Never let a merge meet uncommitted work: it would refuse, or worse, mix it in.
+    const { oldHead, conflicts } = await this.mergeWithLocalWork(
+      request,
+      remoteRef,
+      `${remote}/${remoteBranch}`,
+    );
+    const newHead = await this.head();
+    if (newHead === undefined)
+      throw new OperationFailure(operationsMessages.mergeFailed("no HEAD"));
+    const changedPaths = await this.changedPaths(oldHead, newHead);
+    const needsPush = (await this.countCommits(remoteRef, newHead)) > 0;
+    return this.withOrigin(
+      this.pullResult("updated", newHead, changedPaths, conflicts, needsPush),
+      startHead,
+      fromOrigin,
+    );
+  }
+
+  /** Commits local work (never let a merge meet it uncommitted), then merges `ref`. */
+  private async mergeWithLocalWork(request: PullRequest, ref: string, label: string) {
     const local = await this.localChanges();
     if (local.length > 0) {
       await this.refuseMassDeletion(local);
       await this.commitEntries(local, request.commitMessage);
     }
     const oldHead = await this.head();
+    const movedAside = await this.moveIgnoredFilesAside(oldHead, ref, request);
+    const conflicts = [...movedAside, ...(await this.merge(request, ref, label))];
+    return { oldHead, conflicts };
+  }
 
-    const movedAside = await this.moveIgnoredFilesAside(oldHead, remoteRef, request);
-    const conflicts = [
-      ...movedAside,
-      ...(await this.merge(request, remoteRef, `${remote}/${remoteBranch}`)),
-    ];
-    const newHead = await this.head();
-    if (newHead === undefined)
-      throw new OperationFailure(operationsMessages.mergeFailed("no HEAD"));
-    const changedPaths = await this.changedPaths(oldHead, newHead);
-    const needsPush = (await this.countCommits(remoteRef, newHead)) > 0;
-    return this.pullResult("updated", newHead, changedPaths, conflicts, needsPush);
+  /**
+   * Fetches the announcing machine's HEAD and merges it like the remote's, keeping both sides
+   * of a conflict. Never fails the pull: a peer that is asleep, unreachable, slow or refused
+   * only yields a report, and the central remote is pulled next as always.
+   */
+  private async pullFromOrigin(request: PullRequest, origin: PullOrigin): Promise<OriginOutcome> {
+    const url = origin.url;
+    const shown = stripCredentials(url);
+    const report = (outcome: PullOriginReport["outcome"], detail?: string): OriginOutcome => ({
+      report: { url: shown, outcome, ...(detail !== undefined ? { detail } : {}) },
+      conflicts: [],
+    });
+    // The URL came over the network: it must never become an option or a command.
+    if (!isSafePullUrl(url)) return report("rejected");
+    const head = await this.head();
+    if (head === undefined) return report("failed", operationsMessages.originNoLocalCommit);
+    if (origin.head !== undefined && /^[0-9a-f]{40,64}$/.test(origin.head)) {
+      const missing = await this.git.run("countCommits", { from: head, to: origin.head });
+      if (!missing.failed && missing.stdout.trim() === "0") return report("up-to-date");
+    }
+    const program = this.git.argv("fetch", { remote: "origin" })[0] ?? "git";
+    const fetched = await this.options.runner.run(
+      [program, "fetch", "--quiet", "--no-tags", "--", url, "HEAD"],
+      {
+        cwd: this.root,
+        // Only real transports: no ext:: or fd:: helper, whatever the user's git config allows.
+        env: { ...this.options.recipe.env, GIT_ALLOW_PROTOCOL: "file:git:ssh:http:https" },
+        timeoutMs: Math.min(this.options.networkTimeoutMs ?? ORIGIN_TIMEOUT_MS, ORIGIN_TIMEOUT_MS),
+      },
+    );
+    if (fetched.failed) {
+      return report(
+        "failed",
+        gitOfflineReason(fetched) ??
+          (fetched.stderr.trim().split("\n").pop() || fetched.shortMessage),
+      );
+    }
+    const fetchedHead = await this.resolve("FETCH_HEAD");
+    if (fetchedHead === undefined) return report("failed", "no FETCH_HEAD");
+    if ((await this.countCommits(head, fetchedHead)) === 0) return report("up-to-date");
+    try {
+      const { conflicts } = await this.mergeWithLocalWork(request, fetchedHead, shown);
+      return { report: { url: shown, outcome: "merged" }, conflicts };
+    } catch (error) {
+      // The merge was undone (see merge); the central pull below tries its own.
+      if (error instanceof OperationFailure) return report("failed", error.message);
+      throw error;
+    }
+  }
+
+  /** Folds what the origin brought into the central pull's result. */
+  private async withOrigin(
+    result: PullResult,
+    startHead: string | undefined,
+    fromOrigin: OriginOutcome | undefined,
+  ): Promise<PullResult> {
+    if (!fromOrigin) return result;
+    if (fromOrigin.report.outcome !== "merged") return { ...result, origin: fromOrigin.report };
+    const head = (await this.head()) ?? result.head;
+    return {
+      ...result,
+      outcome: "updated",
+      head,
+      changedPaths: await this.changedPaths(startHead, head),
+      conflicts: [...fromOrigin.conflicts, ...result.conflicts],
+      origin: fromOrigin.report,
+    };
   }
 
   /**
