@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { isSafePullUrl } from "../engine/pull-origin.js";
 
 /**
  * The one message a channel carries: "repository X was pushed". Versioned so an older daemon
@@ -162,6 +163,12 @@ export function decodeAnnouncement(text: string, secret?: string): DecodedAnnoun
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
       return reject("badSignature", "signature does not match the shared secret");
     }
+  }
+  // A pull URL is run by git/hg/brz on the receiver: one that could be an option or a helper
+  // transport is dropped here (the push itself is still worth a pull from the remote).
+  if (announcement.pullUrl !== undefined && !isSafePullUrl(announcement.pullUrl)) {
+    const { pullUrl: _unsafe, ...safe } = announcement;
+    return { ok: true, announcement: safe };
   }
   return { ok: true, announcement };
 }

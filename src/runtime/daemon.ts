@@ -17,6 +17,7 @@ import { execaRunner, type CommandRunner } from "./command-runner.js";
 import { createIgnoreFilter, type IgnoreFilter } from "./ignore-filter.js";
 import { acquireInstanceLock, type InstanceLock } from "./instance-lock.js";
 import { writePidfile, type Pidfile } from "./pidfile.js";
+import { RECONNECT_HOST, reconnectPuller } from "./reconnect-puller.js";
 import { RepositoryRunner } from "./repository-runner.js";
 import { startWatcher, type Watcher, type WatcherError } from "./watcher/watcher.js";
 
@@ -212,6 +213,7 @@ export async function startDaemon(
   const activeAnnouncer = announcer;
   activeAnnouncer.setRepositories(servedRepositoryIds(), servedRepositoryNames());
   channelsStarted = true;
+  const pullFromOrigin = config.channels.peers.pullFromOrigin;
   activeAnnouncer.onAnnouncement((announcement) => {
     if (announcement.instanceId === instanceId) return;
     for (const entry of served) {
@@ -221,9 +223,26 @@ export async function startDaemon(
         channel: announcement.channel,
         fromHost: announcement.fromHost,
         head: announcement.head,
+        // Only a receiver that trusts its peers fetches from them (peers.pullFromOrigin).
+        ...(pullFromOrigin && announcement.pullUrl !== undefined
+          ? { pullUrl: announcement.pullUrl }
+          : {}),
       });
     }
   });
+  // Announcements sent while a channel was away are lost to this machine: when a channel comes
+  // back, every repository pulls once (the engine folds it with any other pull).
+  const unsubscribeReconnect = bus.subscribe(
+    reconnectPuller((channel) => {
+      for (const entry of served) {
+        entry.runner.dispatch({
+          type: "announcementReceived",
+          channel,
+          fromHost: RECONNECT_HOST,
+        });
+      }
+    }),
+  );
   await activeAnnouncer.start().catch((error: unknown) => {
     bus.publish({ type: "error", message: String(error) });
   });
@@ -234,6 +253,7 @@ export async function startDaemon(
   let stopping: Promise<void> | undefined;
 
   async function stop(): Promise<void> {
+    unsubscribeReconnect();
     for (const entry of served) entry.runner.dispatch({ type: "shutdownRequested" });
     await Promise.all(served.map((entry) => entry.runner.stopped));
     await activeAnnouncer.stop().catch(() => {});

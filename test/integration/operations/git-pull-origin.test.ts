@@ -130,7 +130,7 @@ test("an origin whose announced head is already here is not fetched", async (t) 
   await commitAndPush(a, { "notes.md": "v1\n" });
   const { clone: b, commands } = await recordingClone(world, "b");
   const pull = await expectOutcome(b.ops, pullFrom("b", a.dir, await headOf(a)), "up-to-date");
-  assert.ok(pull.kind === "pull");
+  assert.ok(pull.kind === "pull" && pull.outcome === "up-to-date");
   assert.equal(pull.origin?.outcome, "up-to-date");
   assert.ok(!commands.some((argv) => argv.includes(a.dir)));
 });
@@ -150,7 +150,7 @@ for (const bad of [
     const marker = join(world.dir, "PWNED");
     const url = bad.replace("PWNED", marker);
     const pull = await expectOutcome(b.ops, pullFrom("b", url), "updated");
-    assert.ok(pull.kind === "pull");
+    assert.ok(pull.kind === "pull" && pull.outcome === "updated");
     assert.equal(pull.origin?.outcome, "rejected");
     assert.ok(!commands.some((argv) => argv.some((arg) => arg.includes(marker))));
     await assert.rejects(access(marker), "nothing ran");
