@@ -1,8 +1,19 @@
 import type { TestContextLike } from "../test/support/sync-fixture.js";
 
+const open = new Set<BenchScope>();
+
+/** Closes every scope still open (on a signal). */
+export async function closeAllScopes(): Promise<void> {
+  await Promise.all([...open].map((scope) => scope.close()));
+}
+
 /** The `t.after` of a test, for a benchmark: cleanups run in reverse order, also on failure. */
 export class BenchScope implements TestContextLike {
   private readonly cleanups: (() => unknown)[] = [];
+
+  constructor() {
+    open.add(this);
+  }
 
   after(fn: () => unknown): void {
     this.cleanups.push(fn);
@@ -17,6 +28,7 @@ export class BenchScope implements TestContextLike {
       }
     }
     this.cleanups.length = 0;
+    open.delete(this);
   }
 }
 

@@ -43,7 +43,8 @@ export async function measureBurst(count: number, timeoutMs: number): Promise<Bu
       }
       await sleep(50);
     }
-    if (toRemoteMs === null) process.stderr.write(`burst of ${count} timed out\n${proc.describe(40)}\n`);
+    if (toRemoteMs === null)
+      process.stderr.write(`burst of ${count} timed out\n${proc.describe(40)}\n`);
     return {
       files: count,
       writeMs,

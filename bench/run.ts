@@ -4,6 +4,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { AUTOSYNC_MAIN, REPO_ROOT } from "../test/support/sync-fixture.js";
+import { closeAllScopes } from "./bench-scope.js";
 import { measureBurst, type BurstResult } from "./burst.js";
 import { measureIdle, type IdleResult, type WatcherBackend } from "./idle.js";
 import { measureLatency, type LatencyResult } from "./latency.js";
@@ -80,7 +81,102 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
+function renderLatency(l: LatencyResult): string {
+  return [
+    `Propagation latency, write in A → content in B (${l.latency.runs} runs, ${l.failures} failed)`,
+    table([
+      ["", "p50 ms", "p95 ms", "min", "max"],
+      ["latency", fmt(l.latency.p50), fmt(l.latency.p95), fmt(l.latency.min), fmt(l.latency.max)],
+      [
+        "raw git (status+add+commit+push+fetch+merge)",
+        fmt(l.rawGit.total.p50),
+        fmt(l.rawGit.total.p95),
+        fmt(l.rawGit.total.min),
+        fmt(l.rawGit.total.max),
+      ],
+      ...Object.entries(l.rawGit.perCommand).map(([name, s]) => [
+        `  git ${name}`,
+        fmt(s.p50, 1),
+        fmt(s.p95, 1),
+        fmt(s.min, 1),
+        fmt(s.max, 1),
+      ]),
+      [
+        `configured delays (commit ${l.delays.commitDelay} + push ${l.delays.pushDelay} + pull ${l.delays.pullInterval}/2)`,
+        fmt(l.delays.expectedMs),
+        "",
+        "",
+        "",
+      ],
+      [
+        `overhead = latency − delays − raw git (target p50 ≤ ${l.targetOverheadP50Ms})`,
+        fmt(l.overheadP50Ms),
+        fmt(l.overheadP95Ms),
+        "",
+        "",
+      ],
+    ]),
+    "",
+  ].join("\n");
+}
+
+function renderBursts(bursts: BurstResult[]): string {
+  return [
+    "Bursts (one running copy, new files)",
+    table([
+      ["files", "write ms", "to remote ms", "commits"],
+      ...bursts.map((b) => [
+        String(b.files),
+        fmt(b.writeMs),
+        b.timedOut ? "timed out" : fmt(b.toRemoteMs),
+        String(b.commits),
+      ]),
+    ]),
+    "",
+  ].join("\n");
+}
+
+function renderIdle(idle: IdleResult[]): string {
+  return [
+    `Idle (settled, default timers; targets: CPU ≤ 0.1 s/min, RSS ≤ 120 MB at 20,000 files)`,
+    table([
+      ["backend", "files", "settle ms", "CPU s/min (self)", "CPU s/min (+children)", "RSS MB"],
+      ...idle.map((r) => [
+        r.backend,
+        String(r.files),
+        fmt(r.settleMs),
+        fmt(r.selfCpuSPerMin, 3),
+        fmt(r.totalCpuSPerMin, 3),
+        fmt(r.rssMb, 1),
+      ]),
+    ]),
+    "",
+  ].join("\n");
+}
+
+function renderStartup(s: StartupResult): string {
+  return [
+    `Start on a ${s.files}-file tree (${s.backend} watcher; tree setup took ${fmt(s.setupMs / 1000, 1)} s)`,
+    table([
+      ["first event ms", "first commit ms", "RSS MB after"],
+      [fmt(s.firstEventMs), fmt(s.firstCommitMs), fmt(s.rssMbAfterCommit, 1)],
+    ]),
+    "",
+  ].join("\n");
+}
+
+/** Ctrl-C or a timeout: run the scopes' cleanups (child daemons, temp dirs) before exiting. */
+function exitOnSignal(): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      void closeAllScopes().finally(() => process.exit(130));
+    });
+  }
+}
+
 async function main(): Promise<void> {
+  exitOnSignal();
   const options = parseOptions(process.argv.slice(2));
   if (!existsSync(AUTOSYNC_MAIN)) throw new Error("dist/ is missing: run `npm run build` first");
   const started = Date.now();
@@ -91,29 +187,55 @@ async function main(): Promise<void> {
     startup?: StartupResult;
   } = {};
 
+  const errors: { section: string; message: string }[] = [];
+  // A failed section is reported and the others still run: one flaky setup must not throw
+  // away ten minutes of figures.
+  const section = async (name: string, body: () => Promise<void>) => {
+    try {
+      await body();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      errors.push({ section: name, message });
+      log(`${name} failed: ${message.split("\n")[0]}`);
+      process.stderr.write(`${message}\n`);
+    }
+  };
+
   if (options.sections.has("latency")) {
-    log(`latency: ${options.runs} runs (and the same git commands by hand)`);
-    results.latency = await measureLatency(options.runs);
+    await section("latency", async () => {
+      log(`latency: ${options.runs} runs (and the same git commands by hand)`);
+      results.latency = await measureLatency(options.runs);
+      process.stdout.write(`${renderLatency(results.latency)}\n`);
+    });
   }
   if (options.sections.has("burst")) {
     results.bursts = [];
     for (const count of options.quick ? [2000] : [2000, 20000]) {
-      log(`burst of ${count} files`);
-      results.bursts.push(await measureBurst(count, count > 5000 ? 300_000 : 120_000));
+      await section(`burst ${count}`, async () => {
+        log(`burst of ${count} files`);
+        results.bursts!.push(await measureBurst(count, count > 5000 ? 300_000 : 120_000));
+      });
     }
+    process.stdout.write(`${renderBursts(results.bursts)}\n`);
   }
   if (options.sections.has("idle")) {
     results.idle = [];
     for (const backend of ["native", "chokidar"] as WatcherBackend[]) {
       for (const files of options.quick ? [1, 2000] : [1, 20000]) {
-        log(`idle: ${backend} watcher, ${files} files, ${options.idleWindowS} s window`);
-        results.idle.push(await measureIdle(backend, files, options.idleWindowS));
+        await section(`idle ${backend} ${files}`, async () => {
+          log(`idle: ${backend} watcher, ${files} files, ${options.idleWindowS} s window`);
+          results.idle!.push(await measureIdle(backend, files, options.idleWindowS));
+        });
       }
     }
+    process.stdout.write(`${renderIdle(results.idle)}\n`);
   }
   if (options.sections.has("startup")) {
-    log("startup: 100,000-file tree, one change made while down");
-    results.startup = await measureStartup(100_000, "native");
+    await section("startup", async () => {
+      log("startup: 100,000-file tree, one change made while down");
+      results.startup = await measureStartup(100_000, "native");
+      process.stdout.write(`${renderStartup(results.startup)}\n`);
+    });
   }
 
   const commit = (() => {
@@ -135,95 +257,17 @@ async function main(): Promise<void> {
     git: execFileSync("git", ["--version"], { encoding: "utf8" }).trim(),
     options: { ...options, sections: [...options.sections] },
     ...results,
+    errors,
   };
 
   const out: string[] = [];
-  if (results.latency) {
-    const l = results.latency;
-    out.push(
-      `Propagation latency, write in A → content in B (${l.latency.runs} runs, ${l.failures} failed)`,
-      table([
-        ["", "p50 ms", "p95 ms", "min", "max"],
-        ["latency", fmt(l.latency.p50), fmt(l.latency.p95), fmt(l.latency.min), fmt(l.latency.max)],
-        [
-          "raw git (status+add+commit+push+fetch+merge)",
-          fmt(l.rawGit.total.p50),
-          fmt(l.rawGit.total.p95),
-          fmt(l.rawGit.total.min),
-          fmt(l.rawGit.total.max),
-        ],
-        ...Object.entries(l.rawGit.perCommand).map(([name, s]) => [
-          `  git ${name}`,
-          fmt(s.p50, 1),
-          fmt(s.p95, 1),
-          fmt(s.min, 1),
-          fmt(s.max, 1),
-        ]),
-        [
-          `configured delays (commit ${l.delays.commitDelay} + push ${l.delays.pushDelay} + pull ${l.delays.pullInterval}/2)`,
-          fmt(l.delays.expectedMs),
-          "",
-          "",
-          "",
-        ],
-        [
-          `overhead = latency − delays − raw git (target p50 ≤ ${l.targetOverheadP50Ms})`,
-          fmt(l.overheadP50Ms),
-          fmt(l.overheadP95Ms),
-          "",
-          "",
-        ],
-      ]),
-      "",
-    );
-  }
-  if (results.bursts) {
-    out.push(
-      "Bursts (one running copy, new files)",
-      table([
-        ["files", "write ms", "to remote ms", "commits"],
-        ...results.bursts.map((b) => [
-          String(b.files),
-          fmt(b.writeMs),
-          b.timedOut ? "timed out" : fmt(b.toRemoteMs),
-          String(b.commits),
-        ]),
-      ]),
-      "",
-    );
-  }
-  if (results.idle) {
-    out.push(
-      `Idle (settled, default timers; targets: CPU ≤ 0.1 s/min, RSS ≤ 120 MB at 20,000 files)`,
-      table([
-        ["backend", "files", "settle ms", "CPU s/min (self)", "CPU s/min (+children)", "RSS MB"],
-        ...results.idle.map((r) => [
-          r.backend,
-          String(r.files),
-          fmt(r.settleMs),
-          fmt(r.selfCpuSPerMin, 3),
-          fmt(r.totalCpuSPerMin, 3),
-          fmt(r.rssMb, 1),
-        ]),
-      ]),
-      "",
-    );
-  }
-  if (results.startup) {
-    const s = results.startup;
-    out.push(
-      `Start on a ${s.files}-file tree (${s.backend} watcher; tree setup took ${fmt(s.setupMs / 1000, 1)} s)`,
-      table([
-        ["first event ms", "first commit ms", "RSS MB after"],
-        [fmt(s.firstEventMs), fmt(s.firstCommitMs), fmt(s.rssMbAfterCommit, 1)],
-      ]),
-      "",
-    );
-  }
+  for (const { section: name, message } of errors)
+    out.push(`FAILED ${name}: ${message.split("\n")[0]}`);
   out.push(`Total ${fmt(report.durationS, 0)} s; JSON: ${options.out}`);
   process.stdout.write(`${out.join("\n")}\n`);
   await mkdir(join(options.out, ".."), { recursive: true });
   await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (errors.length) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -119,9 +119,14 @@ export class SyncFixture {
       await this.run("git", ["clone", "--quiet", this.remote, seedDir]);
       await writeTree(seedDir, seed);
       await this.run("git", ["add", "--all"], seedDir);
-      await this.run("git", ["commit", "--quiet", "-m", "Initial commit"], seedDir);
-      await this.run("git", ["push", "--quiet", "origin", "HEAD:main"], seedDir);
-      await rm(seedDir, { recursive: true, force: true });
+      // No background `gc --auto` after a big seed: it would write into the dir being removed.
+      await this.run(
+        "git",
+        ["-c", "gc.auto=0", "commit", "--quiet", "-m", "Initial commit"],
+        seedDir,
+      );
+      await this.run("git", ["-c", "gc.auto=0", "push", "--quiet", "origin", "HEAD:main"], seedDir);
+      await rm(seedDir, { recursive: true, force: true, maxRetries: 5 });
     } else if (this.dvcs === "hg") {
       await this.run("hg", ["init", this.remote]);
       await writeTree(this.remote, seed);
@@ -136,7 +141,7 @@ export class SyncFixture {
       await this.run("brz", ["add", "--quiet"], seedDir);
       await this.run("brz", ["commit", "--quiet", "-m", "Initial commit"], seedDir);
       await this.run("brz", ["push", "--quiet", "--no-tree", this.remote], seedDir);
-      await rm(seedDir, { recursive: true, force: true });
+      await rm(seedDir, { recursive: true, force: true, maxRetries: 5 });
     }
     for (let index = 0; index < count; index++) {
       const host = this.options.hosts?.[index] ?? HOSTS[index] ?? `host${index}`;
