@@ -18,6 +18,7 @@ import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation
 import type { OperationsOptions } from "./operations-options.js";
 import { RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
+import { isSafePullUrl, type PullOrigin, type PullOriginReport } from "../engine/pull-origin.js";
 import type { RepoDescription, RepoOperations } from "./repo-operations.js";
 import { commitIdentityEnv } from "./commit-identity.js";
 import { withSizes } from "./entry-sizes.js";
@@ -27,6 +28,9 @@ import { mergeJournal } from "./merge-journal.js";
 /** hg's name for the remote every clone pushes to and pulls from. */
 const REMOTE = "default";
 const NULL_NODE = /^0{40}$/;
+// A peer on the LAN answers in well under a second; one that is asleep must not hold the pull
+// for the whole network timeout before the central remote is asked.
+const ORIGIN_TIMEOUT_MS = 20_000;
 
 /**
  * Messages of hg (HGPLAIN keeps them untranslated) and ssh that mean "cannot reach the remote",
@@ -197,14 +201,54 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
       needsPush = committed.kind === "commit" && committed.outcome === "committed";
     }
     const before = await head();
-
+    // The announcing machine first (peers.pullFromOrigin), then the central remote as always:
+    // the remote stays the authority, and the push after this pull keeps it so.
+    const fromOrigin = request.origin ? await pullFromOrigin(request, request.origin) : undefined;
     const pulled = await commands.run("pull", { remote: REMOTE }, { network: true });
     if (pulled.failed) {
+      // What came from the origin stays merged and committed; the engine retries the remote.
       if (OFFLINE.test(pulled.stdout + pulled.stderr))
         throw new RemoteUnreachable(lastLine(pulled));
       throw commandFailure(pulled);
     }
+    const central = await integrateIncoming(request);
+    needsPush = needsPush || central.merged || (fromOrigin?.merged ?? false);
+    const conflicts = [...(fromOrigin?.conflicts ?? []), ...central.conflicts];
+    const after = (await head()) ?? "";
+    const report = fromOrigin ? { origin: fromOrigin.report } : {};
+    if (after === (before ?? "")) {
+      return {
+        kind: "pull",
+        outcome: "up-to-date",
+        head: after,
+        changedPaths: [],
+        conflicts,
+        needsPush,
+        ...report,
+      };
+    }
+    const changedPaths = before
+      ? await changedBetween(before, after)
+      : await changedBetween("null", after);
+    return {
+      kind: "pull",
+      outcome: "updated",
+      head: after,
+      changedPaths,
+      conflicts,
+      needsPush,
+      ...report,
+    };
+  }
 
+  /**
+   * Updates to, or merges, the head a pull brought in next to the working copy's. Local work
+   * is committed before this runs, so an update or merge never meets an uncommitted edit.
+   */
+  async function integrateIncoming(
+    request: Extract<OperationRequest, { kind: "pull" }>,
+  ): Promise<{ conflicts: ConflictCopy[]; merged: boolean }> {
+    const before = await head();
     const heads = await commands.run("resolveRef", { ref: "heads(branch(.))" });
     if (heads.failed) throw commandFailure(heads);
     const incoming = heads.stdout
@@ -212,33 +256,55 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
       .map((line) => line.trim())
       .filter((node) => node !== "" && !NULL_NODE.test(node) && node !== before);
     const other = incoming[0];
-    if (other === undefined) {
-      return {
-        kind: "pull",
-        outcome: "up-to-date",
-        head: before ?? "",
-        changedPaths: [],
-        conflicts: [],
-        needsPush,
-      };
-    }
-
+    if (other === undefined) return { conflicts: [], merged: false };
     const fastForward =
       before === undefined || (await readNode(`${other} and descendants(${before})`)) !== undefined;
-    let conflicts: ConflictCopy[] = [];
     if (fastForward) {
       const updated = await commands.run("update", { rev: other });
       if (updated.failed) throw commandFailure(updated);
-    } else {
-      conflicts = await merge(before, other, request);
-      needsPush = true;
+      return { conflicts: [], merged: false };
     }
+    return { conflicts: await merge(before, other, request), merged: true };
+  }
 
-    const after = (await head()) ?? "";
-    const changedPaths = before
-      ? await changedBetween(before, after)
-      : await changedBetween("null", after);
-    return { kind: "pull", outcome: "updated", head: after, changedPaths, conflicts, needsPush };
+  /**
+   * `hg pull` from the announcing machine, then the same update or keep-both merge as for the
+   * remote. Never fails the pull: an unreachable, slow or refused peer is only reported.
+   */
+  async function pullFromOrigin(
+    request: Extract<OperationRequest, { kind: "pull" }>,
+    origin: PullOrigin,
+  ): Promise<{ report: PullOriginReport; conflicts: ConflictCopy[]; merged: boolean }> {
+    const shown = stripCredentials(origin.url);
+    const report = (outcome: PullOriginReport["outcome"], detail?: string) => ({
+      report: { url: shown, outcome, ...(detail !== undefined ? { detail } : {}) },
+      conflicts: [],
+      merged: false,
+    });
+    // The URL came over the network: it must never become an option or a command.
+    if (!isSafePullUrl(origin.url)) return report("rejected");
+    if (origin.head !== undefined && /^[0-9a-f]{40}$/.test(origin.head)) {
+      if ((await readNode(`${origin.head} and ancestors(.)`)) !== undefined) {
+        return report("up-to-date");
+      }
+    }
+    const program = commands.argv("pull", { remote: REMOTE })[0] ?? "hg";
+    const pulled = await options.runner.run([program, "pull", "--", origin.url], {
+      cwd: root,
+      env: { ...recipe.env },
+      timeoutMs: Math.min(options.networkTimeoutMs ?? ORIGIN_TIMEOUT_MS, ORIGIN_TIMEOUT_MS),
+    });
+    if (pulled.failed) return report("failed", pulled.timedOut ? "timed out" : lastLine(pulled));
+    const before = await head();
+    try {
+      const integrated = await integrateIncoming(request);
+      if ((await head()) === before) return report("up-to-date");
+      return { report: { url: shown, outcome: "merged" }, ...integrated };
+    } catch (error) {
+      // The merge was undone (see merge); the central pull tries again with the same heads.
+      if (error instanceof OperationFailure) return report("failed", error.message);
+      throw error;
+    }
   }
 
   async function changedBetween(from: string, to: string): Promise<string[]> {
