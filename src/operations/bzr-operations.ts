@@ -204,6 +204,10 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   }
 
   async function pull(request: PullRequest): Promise<OperationResult> {
+    // `request.origin` (peers.pullFromOrigin) is ignored for brz on purpose: `brz pull` from a
+    // peer mirrors its branch and `brz merge` from it would need a second journalled merge
+    // with revision ids that are not the announced head. The central remote alone is pulled;
+    // docs/channels.md says so.
     if (await mergePending()) {
       const started = await journal.read();
       if (!started) throw new OperationFailure(operationsMessages.mergeInProgress);
