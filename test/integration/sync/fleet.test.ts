@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { stringify } from "yaml";
 import { startEmbeddedBroker } from "../../../src/channels/embedded-broker.js";
+import { engineMessages } from "../../../src/messages/engine-messages.js";
 import {
   SyncFixture,
   diffDigests,
@@ -21,11 +22,13 @@ import { waitFor } from "../../support/wait-for.js";
  * told of each other's pushes over the embedded MQTT broker only (pullInterval 0), while a
  * seeded script edits private files on every copy and, every few seconds, makes several copies
  * write one shared file at the same moment. The script's length is AUTOSYNC_FLEET_SECONDS
- * (default 30); AUTOSYNC_FLEET_SEED changes the script.
+ * (default 30); AUTOSYNC_FLEET_SEED changes the script; AUTOSYNC_FLEET_LOG_DIR, when set, receives
+ * every process's events (JSON lines) and the list of writes, also when the test fails.
  */
 
 const SECONDS = Number(process.env.AUTOSYNC_FLEET_SECONDS ?? "30");
 const SEED = Number(process.env.AUTOSYNC_FLEET_SEED ?? "20261125");
+const LOG_DIR = process.env.AUTOSYNC_FLEET_LOG_DIR;
 const COMMIT_DELAY_MS = 500;
 const TIMERS = {
   commitDelay: `${COMMIT_DELAY_MS}ms`,
@@ -173,6 +176,19 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
         await writeFile(copy.configPath, stringify(config));
       }
       const processes = await fixture.startAll();
+      const writes: Write[] = [];
+      if (LOG_DIR) {
+        // The events are held in memory: this works whichever cleanup runs first.
+        t.after(async () => {
+          await mkdir(LOG_DIR, { recursive: true });
+          for (const proc of processes) {
+            const lines = proc.events.map((event) => JSON.stringify(event)).join("\n");
+            await writeFile(join(LOG_DIR, `${proc.copy.host}.jsonl`), `${lines}\n`);
+            await writeFile(join(LOG_DIR, `${proc.copy.host}.stderr`), proc.stderr);
+          }
+          await writeFile(join(LOG_DIR, "writes.json"), JSON.stringify(writes, null, 1));
+        });
+      }
       await Promise.all(
         processes.map((proc) =>
           proc.waitForEvent(
@@ -189,7 +205,6 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
       // ---- the script ----
       const steps = Math.max(1, Math.round((SECONDS * 1000) / STEP_MS));
       const plan = planScript(steps, hosts);
-      const writes: Write[] = [];
       const written = new Map<string, string>(); // `${copy}\0${path}` → what we last wrote there
       const started = performance.now();
       for (const [step, planned] of plan.entries()) {
@@ -349,8 +364,8 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
             .filter((event) => event.operation === "push" && event.outcome === "rejected").length,
         0,
       );
-      // Merges (and keep-both resolutions) are made by pulls and reported as `pulled`, not as
-      // `committed`: the remote's history counts them.
+      // Merges, keep-both resolutions and the commit a pull makes of edits that arrived while it
+      // ran are not `committed` events: the remote's history counts every commit that was made.
       const remoteMerges = Number(
         (
           await fixture.run("git", [
@@ -363,20 +378,49 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
           ])
         ).trim(),
       );
-      const remoteCommits = (await fixture.remoteCommitCount()) - 1;
-      const commits = committedEvents + remoteMerges;
+      const commits = (await fixture.remoteCommitCount()) - 1;
+      const unreported = commits - committedEvents - remoteMerges;
+      const reportedHeads = new Set(
+        processes.flatMap((proc) => proc.eventsOf("committed").map((event) => event.head)),
+      );
+      const unreportedSubjects = (
+        await fixture.run("git", [
+          "--git-dir",
+          fixture.remote,
+          "log",
+          "--no-merges",
+          "--format=%H %s",
+          "main",
+        ])
+      )
+        .split("\n")
+        .filter((line) => line && !reportedHeads.has(line.slice(0, 40)))
+        .map((line) => line.slice(41))
+        .filter((subject) => subject !== "Initial commit");
       const conflictEvents = count("conflict");
       const received = processes.map((proc) => proc.eventsOf("announcementReceived").length);
-      const errors = processes.flatMap((proc) => proc.eventsOf("error"));
+      // Designed (see "rejected pushes are retried a bounded number of times" in the engine's
+      // unit tests): after maxRejectedPushes lost races in a row the engine says so and waits for
+      // the next trigger. Counted and reported; any other error fails the test.
+      const gaveUp = engineMessages.pushGaveUp(0).replace(/^the push was rejected 0 times/, "");
+      const allErrors = processes.flatMap((proc) => proc.eventsOf("error"));
+      const pushGaveUp = allErrors.filter((event) => event.message.endsWith(gaveUp)).length;
+      const errors = allErrors.filter((event) => !event.message.endsWith(gaveUp));
 
       const summary =
         `fleet seed=${SEED} script=${scriptMs} ms writes=${writes.length} ` +
         `convergence=${convergenceMs} ms (target ${TARGET_MS} ms, deadline ${CONVERGENCE_DEADLINE_MS} ms) ` +
-        `committed=${committedEvents} merges=${remoteMerges} remoteCommits=${remoteCommits} ` +
-        `pushes=${pushedEvents} pushAttempts=${pushAttempts} rejected=${rejected} ` +
+        `commits=${commits} (committed events ${committedEvents}, merges ${remoteMerges}, ` +
+        `other ${unreported}) pushes=${pushedEvents} pushAttempts=${pushAttempts} ` +
+        `rejected=${rejected} pushGaveUp=${pushGaveUp} ` +
         `conflictEvents=${conflictEvents} conflictCopies=${conflictCopies.length} ` +
         `announcementsReceived=${received.join("/")}`;
       t.diagnostic(summary);
+      if (unreportedSubjects.length > 0) {
+        t.diagnostic(
+          `commits without a committed event: ${unreportedSubjects.slice(0, 3).join(" | ")}`,
+        );
+      }
 
       assert.deepEqual(errors, [], `error events\n${explain()}`);
       assert.ok(
@@ -386,10 +430,9 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
       assert.ok(committedEvents > 0, "the script's edits were committed");
       assert.ok(
         pushedEvents <= 2 * commits,
-        `push storm: ${pushedEvents} pushes for ${commits} commits (${committedEvents} + ${remoteMerges} merges)`,
+        `push storm: ${pushedEvents} pushes for ${commits} commits`,
       );
-      // Every commit made here reached the remote and nothing else did.
-      assert.ok(remoteCommits >= committedEvents, "every committed event reached the remote");
+      assert.ok(unreported >= 0, "every committed event's commit reached the remote");
     },
   );
 });
