@@ -20,14 +20,22 @@ export const systemClock: Clock = (() => {
     now: () => Date.now(),
     setTimeout(callback, delayMs) {
       const id = next++;
-      const timer = setTimeout(
-        () => {
+      // Node counts a timer from the event loop's cached time, which lags Date.now() after
+      // synchronous work in the same tick, so a timer can fire a few ms before now() reaches
+      // its due time. The engine ignores a timer that comes before its due time (it cannot tell
+      // it from a stale duplicate): an early timer was a quiet period that never ended. Re-arm
+      // for the rest instead.
+      const dueAt = Date.now() + Math.max(0, delayMs);
+      const arm = (ms: number): void => {
+        const timer = setTimeout(() => {
+          const left = dueAt - Date.now();
+          if (left > 0) return arm(left);
           live.delete(id);
           callback();
-        },
-        Math.max(0, delayMs),
-      );
-      live.set(id, timer);
+        }, ms);
+        live.set(id, timer);
+      };
+      arm(Math.max(0, delayMs));
       return { id };
     },
     clearTimeout(handle) {
