@@ -398,6 +398,11 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
         .map((line) => line.slice(41))
         .filter((subject) => subject !== "Initial commit");
       const conflictEvents = count("conflict");
+      const conflictsReported = processes.reduce(
+        (sum, proc) =>
+          sum + proc.eventsOf("conflict").reduce((n, event) => n + event.conflicts.length, 0),
+        0,
+      );
       const received = processes.map((proc) => proc.eventsOf("announcementReceived").length);
       // Designed (see "rejected pushes are retried a bounded number of times" in the engine's
       // unit tests): after maxRejectedPushes lost races in a row the engine says so and waits for
@@ -413,7 +418,7 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
         `commits=${commits} (committed events ${committedEvents}, merges ${remoteMerges}, ` +
         `other ${unreported}) pushes=${pushedEvents} pushAttempts=${pushAttempts} ` +
         `rejected=${rejected} pushGaveUp=${pushGaveUp} ` +
-        `conflictEvents=${conflictEvents} conflictCopies=${conflictCopies.length} ` +
+        `conflictEvents=${conflictEvents} (conflicts ${conflictsReported}) conflictCopies=${conflictCopies.length} ` +
         `announcementsReceived=${received.join("/")}`;
       t.diagnostic(summary);
       if (unreportedSubjects.length > 0) {
