@@ -213,6 +213,11 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
     }
     const central = await integrateIncoming(request);
     needsPush = needsPush || central.merged || (fromOrigin?.merged ?? false);
+    if (!needsPush) {
+      // A merge with a peer may have been made by an earlier pull that then found the remote
+      // offline: its commits are still drafts (never pushed to a publishing remote).
+      needsPush = (await readNode("draft() and ancestors(.)")) !== undefined;
+    }
     const conflicts = [...(fromOrigin?.conflicts ?? []), ...central.conflicts];
     const after = (await head()) ?? "";
     const report = fromOrigin ? { origin: fromOrigin.report } : {};

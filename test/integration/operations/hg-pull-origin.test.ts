@@ -71,6 +71,7 @@ test("hg: B pulls from A first; with the remote away it still gets A's change", 
   await rename(`${w.remote}.away`, w.remote);
   const pull = await w.opsB.run(pullFrom());
   assert.ok(pull.kind === "pull" && pull.outcome === "up-to-date", JSON.stringify(pull));
+  assert.equal(pull.needsPush, true, "the merge made while the remote was away must go up");
   const pushed = await w.opsB.run({ kind: "push" });
   assert.equal(pushed.outcome, "pushed", "B's edit and the merge reach the remote");
   hg(w.a, "pull", "-q", "-u");
