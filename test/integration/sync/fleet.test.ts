@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { stringify } from "yaml";
@@ -9,6 +9,7 @@ import { engineMessages } from "../../../src/messages/engine-messages.js";
 import {
   SyncFixture,
   diffDigests,
+  pathExists,
   remoteDigest,
   treeDigest,
   writeFileIn,
@@ -144,20 +145,11 @@ async function headOf(fixture: SyncFixture, copy: WorkingCopy): Promise<string> 
   return (await fixture.run("git", ["rev-parse", "HEAD"], copy.path)).trim();
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (info) => info.isFile(),
-    () => false,
-  );
-}
-
 describe("a fleet of four machines (git, real binary, MQTT announcements)", () => {
   test(
     `four copies editing own and shared files for ${SECONDS} s converge, keep every last write, and push at most twice per commit`,
     { timeout: SECONDS * 1000 + 300_000 },
     async (t) => {
-      const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
-      t.after(() => broker.close());
       const seed: Record<string, string> = {};
       for (const shared of SHARED_FILES) seed[shared.path] = `${shared.path} base\n`;
       const fixture = await SyncFixture.create(t, {
@@ -166,6 +158,9 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
         timers: TIMERS,
         seed,
       });
+      // After the fixture, so the daemons are stopped before the broker goes (either hook order).
+      const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
+      t.after(() => broker.close());
       const hosts = fixture.copies.map((copy) => copy.host);
       assert.equal(new Set(hosts).size, 4, "every copy has its own host name");
       for (const copy of fixture.copies) {
@@ -332,9 +327,10 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
         assert.doesNotMatch(content, /^(<<<<<<<|>>>>>>>)( |$)/m, `markers in ${path}`);
       }
       for (const copy of fixture.copies) {
-        for (const leftover of ["MERGE_HEAD", "CHERRY_PICK_HEAD", "REBASE_HEAD"]) {
+        const leftovers = ["MERGE_HEAD", "CHERRY_PICK_HEAD", "REBASE_HEAD"];
+        for (const leftover of [...leftovers, "rebase-merge", "rebase-apply"]) {
           assert.equal(
-            await isFile(join(copy.path, ".git", leftover)),
+            await pathExists(join(copy.path, ".git", leftover)),
             false,
             `${copy.host} is left mid-merge (${leftover})`,
           );
