@@ -199,10 +199,17 @@ export class SyncFixture {
   /** Starts `autosync run` for a copy and waits until it reports being up. */
   async start(
     copyOrIndex: WorkingCopy | number,
-    { configPath, waitReady = true }: { configPath?: string; waitReady?: boolean } = {},
+    {
+      configPath,
+      waitReady = true,
+      env = {},
+    }: { configPath?: string; waitReady?: boolean; env?: NodeJS.ProcessEnv } = {},
   ): Promise<AutosyncProcess> {
     const copy = typeof copyOrIndex === "number" ? this.copy(copyOrIndex) : copyOrIndex;
-    const proc = AutosyncProcess.spawn(copy, configPath ?? copy.configPath, this.env);
+    const proc = AutosyncProcess.spawn(copy, configPath ?? copy.configPath, {
+      ...this.env,
+      ...env,
+    });
     this.processes.push(proc);
     if (waitReady) await proc.waitReady();
     return proc;

@@ -167,4 +167,38 @@ describe("guards against mass deletion (git, real binary)", () => {
       "A's files are untouched (README, 20, the edit)",
     );
   });
+
+  test("a root that becomes empty (every tracked file gone, .git kept) commits nothing, even below minFiles", async (t) => {
+    // 20 files are fewer than deletionGuard.minFiles (100), but an emptied root is the
+    // unmounted-drive signature the issue names on its own.
+    const fixture = await SyncFixture.create(t, { seed: tracked(20) });
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    const [procA] = await fixture.startAll();
+    const before = await fixture.remoteHead();
+
+    await rm(join(a.path, "data"), { recursive: true, force: true });
+    await rm(join(a.path, "README.md"));
+    await procA!.waitForEvent(
+      "an error event about the emptied root",
+      (event) => event.type === "error",
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    await roundTripThroughB(fixture, "from-b-1.md");
+    await roundTripThroughB(fixture, "from-b-2.md");
+    const log = await fixture.run("git", [
+      "--git-dir",
+      fixture.remote,
+      "log",
+      "--format=%H",
+      "--diff-filter=D",
+      `${before}..main`,
+    ]);
+    assert.equal(log, "", "no commit on the remote deletes anything");
+    assert.equal(
+      [...(await treeDigest(b.path)).keys()].filter((p) => p.startsWith("data/")).length,
+      20,
+    );
+  });
 });

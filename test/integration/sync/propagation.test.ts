@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdir, rename, unlink } from "node:fs/promises";
+import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { stringify } from "yaml";
 import {
   SyncFixture,
   diffDigests,
@@ -165,5 +166,23 @@ describe("propagation between two machines (git, real binary)", () => {
       await writeFileIn(a.path, `series/${i}.md`, `edit ${i}\n`);
       await waitForContent(fixture, b, `series/${i}.md`, `edit ${i}\n`, 15_000);
     }
+  });
+
+  test("without a host key, AUTOSYNC_HOST names the machine in commit messages", async (t) => {
+    const fixture = await SyncFixture.create(t);
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    const config = fixture.configFor(a);
+    delete config.host;
+    await writeFile(a.configPath, stringify(config));
+    const procA = await fixture.start(a, { env: { AUTOSYNC_HOST: "from-env-host" } });
+    await fixture.start(b);
+
+    await writeFileIn(a.path, "hello.md", "hi\n");
+    await waitForContent(fixture, b, "hello.md", "hi\n");
+    const messages = procA.eventsOf("committed").map((event) => event.message);
+    assert.ok(
+      messages.some((message) => message.includes("from-env-host")),
+      `a commit message names AUTOSYNC_HOST: ${JSON.stringify(messages)}`,
+    );
   });
 });
