@@ -16,7 +16,7 @@ import {
  */
 describe("editor save patterns (git, real binary)", () => {
   for (const [editor, save] of Object.entries(EDITOR_SAVES)) {
-    test(`a ${editor} save commits exactly the final content and no temporary file`, async (t) => {
+    test(`${/^[aeiou]/.test(editor) ? "an" : "a"} ${editor} save commits exactly the final content and no temporary file`, async (t) => {
       const fixture = await SyncFixture.create(t, {
         seed: { "docs/plan.md": "v0\n" },
       });
