@@ -13,6 +13,21 @@ export function nextRandom(rng: number): { value: number; rng: number } {
   return { value, rng: next };
 }
 
+/** The first re-push after a rejection waits up to this long, doubling per rejection in a row. */
+export const CONTENTION_FIRST_MS = 100;
+export const CONTENTION_MAX_MS = 500;
+
+/**
+ * Delay before the pull and re-push after rejected push number `rejections` in a row (1 for the
+ * first): uniform in 0..window, the window doubling from CONTENTION_FIRST_MS up to
+ * CONTENTION_MAX_MS, so machines that lost the same race do not retry in lockstep.
+ */
+export function contentionDelay(rejections: number, random: number): number {
+  const doublings = Math.min(Math.max(0, rejections - 1), 10);
+  const window = Math.min(CONTENTION_MAX_MS, CONTENTION_FIRST_MS * 2 ** doublings);
+  return Math.round(window * random);
+}
+
 /**
  * Delay before retry number `attempt` (0 for the first): doubling from `initialBackoffMs`, capped
  * at `maxBackoffMs`, plus up to `jitter` × that delay so machines that lost the same remote at

@@ -22,8 +22,16 @@ export interface EngineState {
   /** Actions waiting for the repository: DVCS operations run one at a time, in this order. */
   queue: readonly QueuedAction[];
   inFlight?: InFlight;
-  /** Rejected pushes in a row; reset by a successful push and when the engine gives up. */
+  /**
+   * Rejected pushes in a row whose following pull brought nothing new: the remote refuses for
+   * some other reason. Reset by a successful push, by a pull that brings something (that was
+   * contention, not failure) and when the engine gives up.
+   */
   rejectedPushes: number;
+  /** Rejected pushes in a row of any kind, for the re-push backoff; reset by a successful push. */
+  contendedPushes?: number;
+  /** When the pull and re-push after a rejected push run (the contention backoff). */
+  pushRetryAt?: number;
   offline?: OfflineState;
   /** Seeded PRNG state (mulberry32) for backoff jitter: repeatable per seed. */
   rng: number;

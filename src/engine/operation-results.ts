@@ -1,5 +1,6 @@
 import { engineMessages } from "../messages/engine-messages.js";
 import { startOperation } from "./action-queue.js";
+import { contentionDelay, nextRandom } from "./backoff.js";
 import { buildCommitMessage, countActions } from "./commit-message.js";
 import { checkDeletions } from "./deletion-guard.js";
 import type { InFlight } from "./engine-state.js";
@@ -10,7 +11,13 @@ import { SAMPLE_SIZE, addPending, mergePending } from "./pending-changes.js";
 import { enterPause } from "./pause.js";
 import { enqueue, fireTrigger } from "./rules.js";
 import type { StepContext } from "./step-context.js";
-import { RECHECK_TIMER, cancelTimer, publish, startTimer } from "./step-context.js";
+import {
+  PUSH_RETRY_TIMER,
+  RECHECK_TIMER,
+  cancelTimer,
+  publish,
+  startTimer,
+} from "./step-context.js";
 import { goUnhealthy, recheckDelayMs } from "./unhealthy.js";
 import type { StatusEntry } from "./status-entry.js";
 
@@ -121,6 +128,12 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       }
       s.unpushed = false;
       s.rejectedPushes = 0;
+      s.contendedPushes = 0;
+      if (s.pushRetryAt !== undefined) {
+        // This push went through before the backoff ran out: nothing left to retry.
+        s.pushRetryAt = undefined;
+        cancelTimer(ctx, PUSH_RETRY_TIMER);
+      }
       s.conflictShown = false;
       leaveOffline(ctx, "push");
       if (result.outcome === "pushed") {
@@ -132,6 +145,23 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
     case "pull":
       s.lastPull = { head: result.head, at: ctx.now, changedPaths: result.changedPaths.length };
       leaveOffline(ctx, "pull");
+      // Others' commits came in: a push rejected before this was contention, not a remote
+      // that refuses us, and must not count toward giving up.
+      if (result.outcome === "updated") s.rejectedPushes = 0;
+      if (result.localCommit) {
+        // The pull committed local work before merging: a commit like the engine's own.
+        const { head, entries, message } = result.localCommit;
+        s.lastCommit = { head, at: ctx.now, files: entries.length };
+        s.unpushed = true;
+        publish(ctx, {
+          type: "committed",
+          repo: s.config.repo,
+          head,
+          message,
+          counts: countActions(entries),
+          files: entries.length,
+        });
+      }
       if (result.needsPush || result.conflicts.length > 0) {
         // A merge or a conflict resolution exists only here until it is pushed: push at once,
         // not after pushDelay, so the other machines converge on it before they edit further.
@@ -284,6 +314,7 @@ function pushRejected(ctx: StepContext): void {
   if (s.rejectedPushes >= s.config.retry.maxRejectedPushes) {
     const attempts = s.rejectedPushes;
     s.rejectedPushes = 0;
+    s.contendedPushes = 0;
     publish(ctx, {
       type: "error",
       repo: s.config.repo,
@@ -292,7 +323,22 @@ function pushRejected(ctx: StepContext): void {
     });
     return;
   }
-  // Someone pushed first: bring their commits in, then push again; the push goes second.
+  // Someone pushed first: bring their commits in, then push again; after a short random wait,
+  // so machines that lost the same race do not meet again in the same millisecond.
+  s.contendedPushes = (s.contendedPushes ?? 0) + 1;
+  const random = nextRandom(s.rng);
+  s.rng = random.rng;
+  const delay = contentionDelay(s.contendedPushes, random.value);
+  s.pushRetryAt = ctx.now + delay;
+  startTimer(ctx, PUSH_RETRY_TIMER, delay);
+}
+
+/** The contention backoff ran out: pull, then push again (the push goes second). */
+export function pushRetryTimerFired(ctx: StepContext): void {
+  const { s } = ctx;
+  // A push that went through meanwhile cleared it: a stale timer.
+  if (s.pushRetryAt === undefined) return;
+  s.pushRetryAt = undefined;
   enqueue(ctx, { action: { type: "push" }, origin: "rejected-push" }, true);
   enqueue(ctx, { action: { type: "pull" }, origin: "rejected-push" }, true);
 }

@@ -46,6 +46,13 @@ export interface ConflictCopy {
   kind: "both-modified" | "both-added" | "deleted-locally" | "deleted-remotely";
 }
 
+/** A commit an operation made on its own, reported so no commit goes unseen. */
+export interface LocalCommit {
+  head: string;
+  entries: StatusEntry[];
+  message: string;
+}
+
 export interface FailedCommand {
   argv: readonly string[];
   exitCode: number | undefined;
@@ -75,6 +82,11 @@ export type OperationResult =
       needsPush: boolean;
       /** What the fetch from the announcing machine did, when the request named one. */
       origin?: PullOriginReport;
+      /**
+       * The commit of local work the pull made before merging (`commitMessage`), when it made
+       * one: a commit like any other, which the engine reports as `committed`.
+       */
+      localCommit?: LocalCommit;
     }
   /** The remote cannot be reached (network, host down, auth prompt refused). */
   | { kind: OperationKind; outcome: "offline"; reason: string }

@@ -17,6 +17,7 @@ export interface StepContext {
 export const INTERVAL_TIMER = "interval";
 export const RETRY_TIMER = "retry";
 export const RECHECK_TIMER = "recheck";
+export const PUSH_RETRY_TIMER = "push-retry";
 export const ruleTimer = (index: number): string => `rule:${index}`;
 
 export function parseRuleTimer(timer: string): number | undefined {

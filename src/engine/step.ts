@@ -4,7 +4,7 @@ import type { Effect } from "./effect.js";
 import type { EngineInput } from "./engine-input.js";
 import type { EngineState } from "./engine-state.js";
 import { retryTimerFired } from "./offline.js";
-import { operationFinished } from "./operation-results.js";
+import { operationFinished, pushRetryTimerFired } from "./operation-results.js";
 import { pauseRequested, resumeRequested, startIntervalTimer } from "./pause.js";
 import { SAMPLE_SIZE, addPending, hasPending } from "./pending-changes.js";
 import type { RepoStateName } from "./repo-state.js";
@@ -12,6 +12,7 @@ import { cancelQuietPeriods, enqueue, fireTrigger, ruleTimerFired } from "./rule
 import type { StepContext } from "./step-context.js";
 import {
   INTERVAL_TIMER,
+  PUSH_RETRY_TIMER,
   RECHECK_TIMER,
   RETRY_TIMER,
   cancelTimer,
@@ -130,6 +131,7 @@ function timerFired(ctx: StepContext, timer: string): void {
   }
   if (timer === RETRY_TIMER) return retryTimerFired(ctx);
   if (timer === RECHECK_TIMER) return recheckTimerFired(ctx);
+  if (timer === PUSH_RETRY_TIMER) return pushRetryTimerFired(ctx);
   const rule = parseRuleTimer(timer);
   if (rule !== undefined) ruleTimerFired(ctx, rule);
 }
@@ -146,6 +148,8 @@ function shutdown(ctx: StepContext): void {
   s.intervalAt = undefined;
   if (s.offline) cancelTimer(ctx, RETRY_TIMER);
   if (s.unhealthy) cancelTimer(ctx, RECHECK_TIMER);
+  if (s.pushRetryAt !== undefined) cancelTimer(ctx, PUSH_RETRY_TIMER);
+  s.pushRetryAt = undefined;
 }
 
 /** The state the user sees, derived from the facts so it can never disagree with them. */
@@ -160,7 +164,12 @@ export function deriveStateName(s: EngineState): RepoStateName {
   }
   if (s.offline) return "offline";
   if (s.conflictShown) return "conflict";
-  if (hasPending(s.pending) || s.queue.length > 0 || s.quiet.some((period) => period !== null)) {
+  if (
+    hasPending(s.pending) ||
+    s.queue.length > 0 ||
+    s.pushRetryAt !== undefined ||
+    s.quiet.some((period) => period !== null)
+  ) {
     return "pending";
   }
   return "idle";

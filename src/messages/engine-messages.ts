@@ -74,8 +74,9 @@ export const engineMessages = {
       : "set largeFiles.action to skip or ignore the file to keep big files out of the history",
 
   pushGaveUp: (attempts: number) =>
-    `the push was rejected ${attempts} times in a row (others keep pushing first); trying again at the next change or sync`,
-  pushGaveUpHint: () => "run `autosync sync` to try at once",
+    `the push was rejected ${attempts} times in a row although the remote had nothing new to pull; trying again at the next change or sync`,
+  pushGaveUpHint: () =>
+    "the remote may refuse pushes (a hook, a protected branch); run `autosync sync` to try at once",
   /** One line for the UI and the log line; the command's stderr tail goes into the hint. */
   operationFailed: (operation: OperationKind, message: string) =>
     `${operation} failed: ${shortLine(message)}`,

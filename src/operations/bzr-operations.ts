@@ -2,6 +2,7 @@ import { lstat, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type {
   ConflictCopy,
+  LocalCommit,
   OperationKind,
   OperationRequest,
   OperationResult,
@@ -239,10 +240,16 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     // Everything local is committed first: the merge then works on commits only, and undoing
     // it (revert) cannot touch a single local edit.
     let needsPush = false;
+    let made: { localCommit: LocalCommit } | Record<string, never> = {};
     const local = await status();
     if (local.kind === "status" && local.outcome === "ok" && local.entries.length > 0) {
       const committed = await commit(local.entries, request.commitMessage);
-      needsPush = committed.kind === "commit" && committed.outcome === "committed";
+      if (committed.kind === "commit" && committed.outcome === "committed") {
+        needsPush = true;
+        // Reported like any commit: the engine would otherwise never know it was made.
+        const message = request.commitMessage;
+        made = { localCommit: { head: committed.head, entries: committed.entries, message } };
+      }
     }
     const before = await head();
     // Nothing to pull while our head differs from the remote's: we are ahead, push.
@@ -253,6 +260,7 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       changedPaths: [],
       conflicts: [],
       needsPush: needsPush || (before !== undefined && before !== remoteTip),
+      ...made,
     });
     if (remoteTip === undefined || remoteTip === before) return upToDate();
 
@@ -278,7 +286,15 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
         ? splitNul((await commands.ok("trackedCount", { paths: [] })).stdout)
         : await changedBetween(before, after);
     if (!needsPush) needsPush = after !== remoteTip;
-    return { kind: "pull", outcome: "updated", head: after, changedPaths, conflicts, needsPush };
+    return {
+      kind: "pull",
+      outcome: "updated",
+      head: after,
+      changedPaths,
+      conflicts,
+      needsPush,
+      ...made,
+    };
   }
 
   async function changedBetween(from: string, to: string): Promise<string[]> {

@@ -1,7 +1,12 @@
 import { appendFile, lstat, mkdir, readFile, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
+import type {
+  ConflictCopy,
+  LocalCommit,
+  OperationRequest,
+  OperationResult,
+} from "../engine/operation.js";
 import { isSafePullUrl, type PullOrigin, type PullOriginReport } from "../engine/pull-origin.js";
 import type { StatusEntry } from "../engine/status-entry.js";
 import { checkDeletions } from "../engine/deletion-guard.js";
@@ -337,6 +342,17 @@ class GitOperations implements RepoOperations {
   // ---- pull ---------------------------------------------------------------------------------
 
   private async pull(request: PullRequest): Promise<OperationResult> {
+    const made: LocalCommit[] = [];
+    const result = await this.pullInto(request, made);
+    const last = made.at(-1);
+    if (last === undefined) return result;
+    // The origin's and the remote's merge may each have committed local work first: reported
+    // as one commit (the last head, every entry), so the engine sees every commit made here.
+    const entries = made.flatMap((commit) => commit.entries);
+    return { ...result, localCommit: { head: last.head, entries, message: last.message } };
+  }
+
+  private async pullInto(request: PullRequest, made: LocalCommit[]): Promise<PullResult> {
     const branch = await this.currentBranch();
     if (await this.mergeInProgress())
       throw new OperationFailure(operationsMessages.mergeInProgress);
@@ -345,7 +361,7 @@ class GitOperations implements RepoOperations {
     // The announcing machine first (peers.pullFromOrigin); whatever it did, the central remote
     // follows, so the remote stays the authority and the push after the pull keeps it so.
     const fromOrigin = request.origin
-      ? await this.pullFromOrigin(request, request.origin)
+      ? await this.pullFromOrigin(request, request.origin, made)
       : undefined;
     const fetched = await this.git.run("fetch", { remote }, { network: true });
     if (fetched.failed) {
@@ -383,6 +399,7 @@ class GitOperations implements RepoOperations {
       request,
       remoteRef,
       `${remote}/${remoteBranch}`,
+      made,
     );
     const newHead = await this.head();
     if (newHead === undefined)
@@ -397,11 +414,19 @@ class GitOperations implements RepoOperations {
   }
 
   /** Commits local work (never let a merge meet it uncommitted), then merges `ref`. */
-  private async mergeWithLocalWork(request: PullRequest, ref: string, label: string) {
+  private async mergeWithLocalWork(
+    request: PullRequest,
+    ref: string,
+    label: string,
+    made: LocalCommit[],
+  ) {
     const local = await this.localChanges();
     if (local.length > 0) {
       await this.refuseMassDeletion(local);
-      await this.commitEntries(local, request.commitMessage);
+      const head = await this.commitEntries(local, request.commitMessage);
+      if (head !== undefined) {
+        made.push({ head, entries: await this.withSizes(local), message: request.commitMessage });
+      }
     }
     const oldHead = await this.head();
     const movedAside = await this.moveIgnoredFilesAside(oldHead, ref, request);
@@ -414,7 +439,11 @@ class GitOperations implements RepoOperations {
    * of a conflict. Never fails the pull: a peer that is asleep, unreachable, slow or refused
    * only yields a report, and the central remote is pulled next as always.
    */
-  private async pullFromOrigin(request: PullRequest, origin: PullOrigin): Promise<OriginOutcome> {
+  private async pullFromOrigin(
+    request: PullRequest,
+    origin: PullOrigin,
+    made: LocalCommit[],
+  ): Promise<OriginOutcome> {
     const url = origin.url;
     const shown = stripCredentials(url);
     const report = (outcome: PullOriginReport["outcome"], detail?: string): OriginOutcome => ({
@@ -450,7 +479,7 @@ class GitOperations implements RepoOperations {
     if (fetchedHead === undefined) return report("failed", "no FETCH_HEAD");
     if ((await this.countCommits(head, fetchedHead)) === 0) return report("up-to-date");
     try {
-      const { conflicts } = await this.mergeWithLocalWork(request, fetchedHead, shown);
+      const { conflicts } = await this.mergeWithLocalWork(request, fetchedHead, shown, made);
       return { report: { url: shown, outcome: "merged" }, conflicts };
     } catch (error) {
       // The merge was undone (see merge); the central pull below tries its own.

@@ -3,6 +3,7 @@ import { lstat, readlink, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type {
   ConflictCopy,
+  LocalCommit,
   OperationKind,
   OperationRequest,
   OperationResult,
@@ -195,10 +196,16 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
     // Everything local is committed first: the merge then works on commits only, and undoing
     // it (update --clean) cannot touch a single local edit.
     let needsPush = false;
+    let made: { localCommit: LocalCommit } | Record<string, never> = {};
     const local = await status();
     if (local.kind === "status" && local.outcome === "ok" && local.entries.length > 0) {
       const committed = await commit(local.entries, request.commitMessage);
-      needsPush = committed.kind === "commit" && committed.outcome === "committed";
+      if (committed.kind === "commit" && committed.outcome === "committed") {
+        needsPush = true;
+        // Reported like any commit: the engine would otherwise never know it was made.
+        const message = request.commitMessage;
+        made = { localCommit: { head: committed.head, entries: committed.entries, message } };
+      }
     }
     const before = await head();
     // The announcing machine first (peers.pullFromOrigin), then the central remote as always:
@@ -230,6 +237,7 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
         conflicts,
         needsPush,
         ...report,
+        ...made,
       };
     }
     const changedPaths = before
@@ -243,6 +251,7 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
       conflicts,
       needsPush,
       ...report,
+      ...made,
     };
   }
 

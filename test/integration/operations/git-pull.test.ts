@@ -23,6 +23,7 @@ test("a pull fast-forwards to the remote and names the changed paths", async (t)
   assert.deepEqual(pull.changedPaths.sort(), ["added.md", "notes.md"]);
   assert.deepEqual(pull.conflicts, []);
   assert.equal(pull.needsPush, false);
+  assert.equal(pull.localCommit, undefined, "nothing local, so no commit of its own");
   assert.equal(pull.head, (await a.git("rev-parse", "HEAD")).trim());
   assert.equal(await readFile(join(b.dir, "notes.md"), "utf8"), "v2\n");
   await expectOutcome(b.ops, pullRequest("b"), "up-to-date");
@@ -48,6 +49,16 @@ test("an uncommitted local edit is committed before the merge and kept", async (
   assert.equal(await readFile(join(b.dir, "notes.md"), "utf8"), "v2 from a\n");
   assert.equal(await b.git("status", "--porcelain"), "");
   assert.match(await b.git("log", "--format=%s"), /autosync: local changes on b/);
+  // The pre-merge commit is reported, so the engine can publish it like its own commits.
+  const made = pull.localCommit;
+  assert.ok(made, "the pull reports the commit it made");
+  assert.equal(made.message, "autosync: local changes on b");
+  assert.equal(made.head, (await b.git("rev-parse", "HEAD^1")).trim(), "the merge's first parent");
+  assert.equal((await b.git("log", "-1", "--format=%s", made.head)).trim(), made.message);
+  assert.deepEqual(made.entries.map((entry) => [entry.path, entry.action]).sort(), [
+    ["fresh.md", "added"],
+    ["todo.md", "modified"],
+  ]);
   await assertNotMidMerge(b);
   await expectOutcome(b.ops, { kind: "push" }, "pushed");
   await expectOutcome(a.ops, pullRequest("a"), "updated");

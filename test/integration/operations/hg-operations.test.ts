@@ -192,6 +192,12 @@ describe("hg operations against a real Mercurial remote", { concurrency: 1 }, ()
     const pulled = await pull(c.opsB, "hostb");
     assert.equal(pulled.outcome, "updated");
     assert.equal(pulled.needsPush, true);
+    // B's edit was committed before the merge: reported, so the engine publishes the commit.
+    assert.equal(pulled.localCommit?.message, "autosync: local changes before pull");
+    assert.deepEqual(
+      pulled.localCommit?.entries.map((entry) => [entry.path, entry.action]),
+      [["seed.txt", "modified"]],
+    );
     assert.equal(pulled.conflicts.length, 1);
     const conflict = pulled.conflicts[0] as ConflictCopy;
     assert.equal(conflict.path, "seed.txt");

@@ -1,7 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import type { OperationResult } from "../../../src/engine/operation.js";
+import { countActions } from "../../../src/engine/commit-message.js";
 import {
   EngineSimulator,
+  added,
   T0,
   committed,
   deleted,
@@ -20,6 +23,16 @@ function commitOne(sim: EngineSimulator): void {
   sim.advance(1000);
   sim.finish(statusOk([modified("a.md")]));
   sim.finish(committed("c1", [modified("a.md")]));
+}
+
+/** The longest re-push backoff: 0–500 ms. */
+const BACKOFF_CAP_MS = 500;
+
+/** The re-push backoffs the engine asked for, in order. */
+function retryDelays(sim: EngineSimulator): number[] {
+  return sim.effects.flatMap((effect) =>
+    effect.type === "startTimer" && effect.timer === "push-retry" ? [effect.delayMs] : [],
+  );
 }
 
 describe("pushing", () => {
@@ -55,11 +68,19 @@ describe("pushing", () => {
     assert.equal(sim.operationsOf("push").length, 1);
   });
 
-  test("a rejected push pulls, then pushes again", () => {
+  test("a rejected push waits a short random backoff, pulls, then pushes again", () => {
     const sim = new EngineSimulator();
     commitOne(sim);
     sim.advance(2000);
     sim.finish(rejected());
+    const wait = retryDelays(sim)[0];
+    assert.ok(wait !== undefined && wait >= 0 && wait <= 100, `first backoff ${wait} ms`);
+    assert.equal(sim.state.name, "pending", "a push is still owed while it waits");
+    if (wait > 0) {
+      sim.advance(wait - 1);
+      assert.equal(sim.current(), undefined, "nothing before the backoff ends");
+    }
+    sim.advance(1);
     assert.equal(sim.current()?.kind, "pull");
     sim.finish(pulled("m1", ["b.md"], { needsPush: true }));
     assert.deepEqual(sim.current(), { kind: "push" });
@@ -68,17 +89,19 @@ describe("pushing", () => {
     assert.equal(sim.state.name, "idle");
   });
 
-  test("rejected pushes are retried a bounded number of times, then an error waits for the next trigger", () => {
+  test("rejected pushes whose pulls bring nothing are retried a bounded number of times, then an error waits for the next trigger", () => {
     const sim = new EngineSimulator(testConfig({ retry: { maxRejectedPushes: 3 } }));
     commitOne(sim);
     sim.advance(2000);
     for (let i = 0; i < 2; i++) {
       sim.finish(rejected());
+      sim.advance(BACKOFF_CAP_MS);
       sim.finish(pulled(`m${i}`, [], { needsPush: false }));
       assert.equal(sim.current()?.kind, "push");
     }
     sim.finish(rejected());
     assert.equal(sim.current(), undefined, "no fourth push");
+    assert.equal(sim.timers.has("push-retry"), false, "no backoff after giving up");
     const withoutLooks = sim.kinds().filter((kind, i) => kind !== "status" || i === 0);
     assert.deepEqual(withoutLooks, ["status", "commit", "push", "pull", "push", "pull", "push"]);
     const error = sim.eventsOf("error")[0];
@@ -87,6 +110,121 @@ describe("pushing", () => {
     assert.equal(sim.operations.length, 9, "no retry loop on its own");
     sim.send({ type: "syncRequested" });
     assert.equal(sim.current()?.kind, "status", "the next trigger tries again (commit first)");
+  });
+
+  test("rejections under contention (each pull brings others' commits) never raise an error and the push goes through", () => {
+    const sim = new EngineSimulator(testConfig({ retry: { maxRejectedPushes: 3 } }));
+    commitOne(sim);
+    sim.advance(2000);
+    for (let i = 0; i < 20; i++) {
+      assert.equal(sim.current()?.kind, "push", `push attempt ${i + 1}`);
+      sim.finish(rejected());
+      assert.equal(sim.current(), undefined);
+      sim.advance(BACKOFF_CAP_MS);
+      assert.equal(sim.current()?.kind, "pull", `pull after rejection ${i + 1}`);
+      sim.finish(pulled(`m${i}`, [`peer${i}.md`], { needsPush: true }));
+    }
+    sim.finish(pushed("m19"));
+    assert.deepEqual(sim.eventsOf("error"), []);
+    assert.deepEqual(sim.eventsOf("pushed"), [{ type: "pushed", repo: "notes", head: "m19" }]);
+    assert.equal(sim.state.name, "idle");
+    assert.equal(sim.state.unpushed, false);
+    const delays = retryDelays(sim);
+    assert.equal(delays.length, 20);
+    delays.forEach((delay, i) => {
+      const window = Math.min(BACKOFF_CAP_MS, 100 * 2 ** i);
+      assert.ok(delay >= 0 && delay <= window, `backoff ${i + 1}: ${delay} ms > ${window} ms`);
+    });
+    assert.ok(new Set(delays).size > 1, "the backoff is random, not one fixed delay");
+  });
+
+  test("a pull that brings something resets the count: only rejections in a row with nothing new end in an error", () => {
+    const sim = new EngineSimulator(testConfig({ retry: { maxRejectedPushes: 3 } }));
+    commitOne(sim);
+    sim.advance(2000);
+    const answers = ["nothing", "new", "nothing", "new", "nothing", "nothing"];
+    answers.forEach((answer, i) => {
+      sim.finish(rejected());
+      sim.advance(BACKOFF_CAP_MS);
+      sim.finish(pulled(`m${i}`, answer === "new" ? [`peer${i}.md`] : [], { needsPush: true }));
+    });
+    assert.deepEqual(
+      sim.eventsOf("error"),
+      [],
+      "never 3 rejections in a row without anything new yet",
+    );
+    sim.finish(rejected());
+    assert.match(sim.eventsOf("error")[0]?.message ?? "", /rejected 3 times/);
+    assert.equal(sim.current(), undefined);
+  });
+
+  test("the re-push backoff is the same for the same seed and differs for another", () => {
+    const run = (seed: number): number[] => {
+      const sim = new EngineSimulator(testConfig({ retry: { maxRejectedPushes: 3 } }), { seed });
+      commitOne(sim);
+      sim.advance(2000);
+      for (let i = 0; i < 8; i++) {
+        sim.finish(rejected());
+        sim.advance(BACKOFF_CAP_MS);
+        sim.finish(pulled(`m${i}`, [`peer${i}.md`], { needsPush: true }));
+      }
+      return retryDelays(sim);
+    };
+    assert.deepEqual(run(7), run(7));
+    assert.notDeepEqual(run(7), run(8));
+  });
+
+  test("shutdown while the re-push backoff runs leaves no timer behind", () => {
+    const sim = new EngineSimulator(testConfig({ retry: { maxRejectedPushes: 3 } }), { seed: 3 });
+    commitOne(sim);
+    sim.advance(2000);
+    sim.finish(rejected());
+    assert.ok(sim.timers.has("push-retry"));
+    sim.send({ type: "shutdownRequested" });
+    assert.equal(sim.timers.has("push-retry"), false);
+    assert.equal(sim.stopped, true);
+  });
+});
+
+describe("commits made by a pull", () => {
+  test("the pull's pre-merge commit is published as committed and becomes the last commit", () => {
+    const sim = new EngineSimulator();
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "desk", head: "r1" });
+    assert.equal(sim.current()?.kind, "pull");
+    const entries = [modified("a.md"), added("new.md")];
+    const result: OperationResult = {
+      kind: "pull",
+      outcome: "updated",
+      head: "m1",
+      changedPaths: ["b.md"],
+      conflicts: [],
+      needsPush: true,
+      localCommit: { head: "c1", entries, message: "autosync laptop: local changes before pull" },
+    };
+    sim.finish(result);
+    const commits = sim.eventsOf("committed");
+    assert.deepEqual(commits, [
+      {
+        type: "committed",
+        repo: "notes",
+        head: "c1",
+        message: "autosync laptop: local changes before pull",
+        counts: countActions(entries),
+        files: 2,
+      },
+    ]);
+    const order = sim.events.map((event) => event.type);
+    assert.ok(order.indexOf("committed") < order.indexOf("pulled"), "the commit came first");
+    assert.deepEqual(sim.snapshot().lastCommit, { head: "c1", at: sim.now, files: 2 });
+    assert.deepEqual(sim.current(), { kind: "push" }, "and it is pushed");
+  });
+
+  test("a pull without a pre-merge commit publishes no committed event", () => {
+    const sim = new EngineSimulator();
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "desk", head: "r1" });
+    sim.finish(pulled("r1", ["b.md"]));
+    assert.deepEqual(sim.eventsOf("committed"), []);
+    assert.equal(sim.snapshot().lastCommit, undefined);
   });
 });
 
