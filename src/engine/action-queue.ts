@@ -3,6 +3,7 @@ import type { QueuedAction } from "./engine-state.js";
 import { deferToRetry, mayWaitForRetry } from "./offline.js";
 import type { OperationRequest } from "./operation.js";
 import { NO_PENDING, hasPending } from "./pending-changes.js";
+import { waitsForPullBackoff } from "./pull-backoff.js";
 import { endCoveredPeriods } from "./rules.js";
 import type { StepContext } from "./step-context.js";
 import { publish } from "./step-context.js";
@@ -52,6 +53,8 @@ export function runAction(ctx: StepContext, item: QueuedAction): void {
       startCommit(ctx, item);
       return;
     case "push":
+      // Dropped, not kept: the backoff timer pushes what is unpushed.
+      if (waitsForPullBackoff(ctx, item)) return;
       if (s.offline && mayWaitForRetry(item.origin)) {
         deferToRetry(ctx, "push");
         return;
@@ -61,6 +64,8 @@ export function runAction(ctx: StepContext, item: QueuedAction): void {
       s.inFlight = { op: "push", startedAt: ctx.now, origin: item.origin };
       return;
     case "pull":
+      // Dropped, not kept: the backoff timer pulls; local commits go on meanwhile.
+      if (waitsForPullBackoff(ctx, item)) return;
       if (s.offline && mayWaitForRetry(item.origin)) {
         deferToRetry(ctx, "pull");
         return;

@@ -33,6 +33,8 @@ export interface EngineState {
   /** When the pull and re-push after a rejected push run (the contention backoff). */
   pushRetryAt?: number;
   offline?: OfflineState;
+  /** Failed pulls in a row (not offline ones): pulls wait for a backoff; see pull-backoff.ts. */
+  pullBackoff?: PullBackoffState;
   /** Seeded PRNG state (mulberry32) for backoff jitter: repeatable per seed. */
   rng: number;
   paused?: PausedState;
@@ -146,6 +148,17 @@ export interface OfflineState {
   /** What the retry timer runs. */
   retryPush: boolean;
   retryPull: boolean;
+}
+
+export interface PullBackoffState {
+  /** Failed pulls in a row: the backoff exponent. */
+  attempt: number;
+  /** Until then no pull runs but a manual one. */
+  retryAt: number;
+  /** The last failure's message: the same one again publishes no new error event. */
+  message: string;
+  /** A push was rejected (or dropped with its pull): pushes wait for the pull too. */
+  pushWaits: boolean;
 }
 
 export interface PausedState {

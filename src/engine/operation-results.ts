@@ -6,6 +6,7 @@ import { checkDeletions } from "./deletion-guard.js";
 import type { InFlight } from "./engine-state.js";
 import { applyLargeFileRule } from "./large-files.js";
 import { goOffline, leaveOffline } from "./offline.js";
+import { pullFailed, pullSucceeded, pushRejectedDuringPullBackoff } from "./pull-backoff.js";
 import type { OperationResult } from "./operation.js";
 import { SAMPLE_SIZE, addPending, mergePending } from "./pending-changes.js";
 import { enterPause } from "./pause.js";
@@ -76,6 +77,10 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       message,
       ...(hint ? { hint } : {}),
     };
+    if (result.kind === "pull") {
+      pullFailed(ctx, message, engineMessages.operationFailedHint(hint));
+      return;
+    }
     publish(ctx, {
       type: "error",
       repo: s.config.repo,
@@ -145,6 +150,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
     case "pull":
       s.lastPull = { head: result.head, at: ctx.now, changedPaths: result.changedPaths.length };
       leaveOffline(ctx, "pull");
+      pullSucceeded(ctx);
       // Others' commits came in: a push rejected before this was contention, not a remote
       // that refuses us, and must not count toward giving up.
       if (result.outcome === "updated") s.rejectedPushes = 0;
@@ -309,6 +315,12 @@ function statusBeforePull(ctx: StepContext, entries: readonly StatusEntry[]): vo
 
 function pushRejected(ctx: StepContext): void {
   const { s } = ctx;
+  if (pushRejectedDuringPullBackoff(ctx)) {
+    // The pull this push needs failed and backs off; a rejection now is no new evidence that
+    // the remote refuses us, so it does not count toward giving up.
+    leaveOffline(ctx, "push");
+    return;
+  }
   s.rejectedPushes += 1;
   leaveOffline(ctx, "push");
   if (s.rejectedPushes >= s.config.retry.maxRejectedPushes) {

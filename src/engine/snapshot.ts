@@ -27,13 +27,18 @@ export function toSnapshot(s: EngineState, path: string): RepoSnapshot {
             message: s.lastFailure.message,
             ...(s.lastFailure.hint ? { hint: s.lastFailure.hint } : {}),
           }
-        : s.offline
-          ? { message: `remote unreachable: ${s.offline.reason}` }
-          : undefined;
+        : s.pullBackoff
+          ? { message: s.pullBackoff.message }
+          : s.offline
+            ? { message: `remote unreachable: ${s.offline.reason}` }
+            : undefined;
   const nextCommitAt = nextActionAt(s, "commit");
   const nextPushAt = nextActionAt(s, "push");
   const nextPullAt = earliest([nextActionAt(s, "pull"), s.intervalAt]);
-  const retryAt = s.offline && !s.paused ? s.offline.retryAt : s.unhealthy?.recheckAt;
+  const retryAt =
+    s.offline && !s.paused
+      ? s.offline.retryAt
+      : (s.unhealthy?.recheckAt ?? (s.paused ? undefined : s.pullBackoff?.retryAt));
   return {
     repo: s.config.repo,
     path,

@@ -18,6 +18,7 @@ export const INTERVAL_TIMER = "interval";
 export const RETRY_TIMER = "retry";
 export const RECHECK_TIMER = "recheck";
 export const PUSH_RETRY_TIMER = "push-retry";
+export const PULL_RETRY_TIMER = "pull-retry";
 export const ruleTimer = (index: number): string => `rule:${index}`;
 
 export function parseRuleTimer(timer: string): number | undefined {

@@ -12,6 +12,7 @@ import { cancelQuietPeriods, enqueue, fireTrigger, ruleTimerFired } from "./rule
 import type { StepContext } from "./step-context.js";
 import {
   INTERVAL_TIMER,
+  PULL_RETRY_TIMER,
   PUSH_RETRY_TIMER,
   RECHECK_TIMER,
   RETRY_TIMER,
@@ -19,6 +20,7 @@ import {
   parseRuleTimer,
   publish,
 } from "./step-context.js";
+import { pullRetryTimerFired } from "./pull-backoff.js";
 import { recheckTimerFired } from "./unhealthy.js";
 
 export interface StepResult {
@@ -132,6 +134,7 @@ function timerFired(ctx: StepContext, timer: string): void {
   if (timer === RETRY_TIMER) return retryTimerFired(ctx);
   if (timer === RECHECK_TIMER) return recheckTimerFired(ctx);
   if (timer === PUSH_RETRY_TIMER) return pushRetryTimerFired(ctx);
+  if (timer === PULL_RETRY_TIMER) return pullRetryTimerFired(ctx);
   const rule = parseRuleTimer(timer);
   if (rule !== undefined) ruleTimerFired(ctx, rule);
 }
@@ -150,6 +153,7 @@ function shutdown(ctx: StepContext): void {
   if (s.unhealthy) cancelTimer(ctx, RECHECK_TIMER);
   if (s.pushRetryAt !== undefined) cancelTimer(ctx, PUSH_RETRY_TIMER);
   s.pushRetryAt = undefined;
+  if (s.pullBackoff) cancelTimer(ctx, PULL_RETRY_TIMER);
 }
 
 /** The state the user sees, derived from the facts so it can never disagree with them. */
