@@ -6,18 +6,19 @@ import { parseArgs } from "node:util";
 import { AUTOSYNC_MAIN, REPO_ROOT } from "../test/support/sync-fixture.js";
 import { closeAllScopes } from "./bench-scope.js";
 import { measureBurst, type BurstResult } from "./burst.js";
+import { measureChannels, type ChannelsResult } from "./channels.js";
 import { measureIdle, type IdleResult, type WatcherBackend } from "./idle.js";
 import { measureLatency, type LatencyResult } from "./latency.js";
 import { measureStartup, type StartupResult } from "./startup.js";
 import { existsSync } from "node:fs";
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only latency,burst,idle,startup] [--runs N]
+const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup] [--runs N]
                        [--idle-window SECONDS] [--out FILE]
 
-  --quick        a few minutes at most: 5 latency runs, the 2,000-file burst, idle at 1 and
+  --quick        a few minutes at most: 5 latency and channel runs, the 2,000-file burst, idle at 1 and
                  2,000 files with a 5 s window, no 100,000-file startup
   --only LIST    run only these sections (comma-separated)
-  --runs N       latency runs (default 20)
+  --runs N       latency runs, and runs per channel (default 20)
   --idle-window  seconds of the idle CPU window (default 20)
   --out FILE     JSON output (default bench/results/latest.json)
 `;
@@ -47,7 +48,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const all = ["latency", "burst", "idle", "startup"];
+  const all = ["latency", "channels", "burst", "idle", "startup"];
   const sections = new Set(values.only ? values.only.split(",").map((s) => s.trim()) : all);
   for (const section of sections) {
     if (!all.includes(section)) throw new Error(`unknown section '${section}' (one of ${all})`);
@@ -120,6 +121,66 @@ function renderLatency(l: LatencyResult): string {
   ].join("\n");
 }
 
+function renderChannels(c: ChannelsResult): string {
+  const yes = (met: boolean) => (met ? "met" : "MISSED");
+  return [
+    `Through a channel, write in A → content in B (commitDelay ${c.delays.commitDelay} ms, pushDelay ${c.delays.pushDelay} ms, no interval pulls)`,
+    table([
+      ["", "runs", "failed", "p50 ms", "p95 ms", "min", "max", "target p50", ""],
+      [
+        "raw git (same run)",
+        String(c.rawGit.total.runs),
+        "",
+        fmt(c.rawGit.total.p50),
+        fmt(c.rawGit.total.p95),
+        fmt(c.rawGit.total.min),
+        fmt(c.rawGit.total.max),
+        "",
+        "",
+      ],
+      ...c.channels.flatMap((ch) => [
+        [
+          `${ch.channel} latency`,
+          String(ch.latency.runs),
+          String(ch.failures),
+          fmt(ch.latency.p50),
+          fmt(ch.latency.p95),
+          fmt(ch.latency.min),
+          fmt(ch.latency.max),
+          `≤ ${fmt(ch.targetLatencyP50Ms)}`,
+          yes(ch.latencyTargetMet),
+        ],
+        [
+          `  ${ch.channel} delivery (sent → received)`,
+          String(ch.delivery.runs),
+          "",
+          fmt(ch.delivery.p50, 1),
+          fmt(ch.delivery.p95, 1),
+          fmt(ch.delivery.min, 1),
+          fmt(ch.delivery.max, 1),
+          `≤ ${ch.targetDeliveryP50Ms}`,
+          yes(ch.deliveryTargetMet),
+        ],
+        [
+          `  ${ch.channel} pushed → received`,
+          String(ch.pushedToReceived.runs),
+          "",
+          fmt(ch.pushedToReceived.p50, 1),
+          fmt(ch.pushedToReceived.p95, 1),
+          fmt(ch.pushedToReceived.min, 1),
+          fmt(ch.pushedToReceived.max, 1),
+          `≤ ${ch.targetDeliveryP50Ms}`,
+          "",
+        ],
+      ]),
+    ]),
+    ...c.failed.map((f) => `${f.channel}: FAILED ${f.message.split("\n")[0]}`),
+    "target p50: latency ≤ commitDelay + pushDelay + raw git p50 + 250 ms; delivery ≤ 50 ms on both delivery rows",
+    "(sent → received can be < 0: announcementSent comes once the send resolved, for MQTT after the broker's PUBACK)",
+    "",
+  ].join("\n");
+}
+
 function renderBursts(bursts: BurstResult[]): string {
   return [
     "Bursts (one running copy, new files)",
@@ -182,6 +243,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: {
     latency?: LatencyResult;
+    channels?: ChannelsResult;
     bursts?: BurstResult[];
     idle?: IdleResult[];
     startup?: StartupResult;
@@ -206,6 +268,16 @@ async function main(): Promise<void> {
       log(`latency: ${options.runs} runs (and the same git commands by hand)`);
       results.latency = await measureLatency(options.runs);
       process.stdout.write(`${renderLatency(results.latency)}\n`);
+    });
+  }
+  if (options.sections.has("channels")) {
+    await section("channels", async () => {
+      log(`channels: ${options.runs} runs each through XMPP and MQTT (and raw git by hand)`);
+      results.channels = await measureChannels(options.runs);
+      process.stdout.write(`${renderChannels(results.channels)}\n`);
+      for (const { channel, message } of results.channels.failed) {
+        errors.push({ section: `channels ${channel}`, message });
+      }
     });
   }
   if (options.sections.has("burst")) {
