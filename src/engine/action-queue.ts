@@ -79,7 +79,12 @@ export function runAction(ctx: StepContext, item: QueuedAction): void {
  * The pull operation commits whatever is local before it merges, with no deletion guard and no
  * large-file rule. So nothing local may reach it that the engine has not looked at: pending
  * changes are committed first (after their quiet period, so a burst stays whole), and a
- * whole-tree status catches what the watcher has not reported yet.
+ * whole-tree status catches what the watcher has not reported yet. That status is skipped
+ * when the engine already knows the tree is clean (`treeClean`): the last whole-tree look found
+ * nothing uncommitted, every change the watcher reported since was looked at and committed
+ * (pending is empty), and no status or commit failed in between. The watcher is the
+ * trigger the engine relies on for every commit anyway; a rescan or overflow makes pending
+ * whole-tree, and any failure clears `treeClean`, so both bring the status back.
  */
 function startPull(ctx: StepContext, item: QueuedAction): void {
   const { s } = ctx;
@@ -95,7 +100,7 @@ function startPull(ctx: StepContext, item: QueuedAction): void {
     startCommit(ctx, { action: { type: "commit" }, origin: "before-pull", scope: "pending" });
     return;
   }
-  if (!item.looked) {
+  if (!item.looked && !s.treeClean) {
     s.queue = [{ ...waiting, looked: true }, ...s.queue];
     s.inFlight = { op: "status", purpose: "before-pull", startedAt: ctx.now };
     startOperation(ctx, { kind: "status" });
@@ -172,6 +177,7 @@ function startCommit(ctx: StepContext, item: QueuedAction): void {
     startedAt: ctx.now,
     taken,
     ...(item.message !== undefined ? { message: item.message } : {}),
+    ...(scoped ? {} : { wholeTree: true }),
   };
   startOperation(ctx, scoped ? { kind: "status", paths: taken.paths } : { kind: "status" });
 }

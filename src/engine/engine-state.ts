@@ -33,6 +33,13 @@ export interface EngineState {
   /** When the pull and re-push after a rejected push run (the contention backoff). */
   pushRetryAt?: number;
   offline?: OfflineState;
+  /**
+   * Every local change since the last whole-tree look is committed or in `pending`: a
+   * whole-tree status found nothing (or all it found was committed) and no status or commit
+   * failed since. Then the whole-tree status before a pull would find nothing the watcher has
+   * not reported, and is skipped while nothing is pending. See `startPull`.
+   */
+  treeClean?: boolean;
   /** Failed pulls in a row (not offline ones): pulls wait for a backoff; see pull-backoff.ts. */
   pullBackoff?: PullBackoffState;
   /** Seeded PRNG state (mulberry32) for backoff jitter: repeatable per seed. */
@@ -124,6 +131,8 @@ export type InFlight =
       /** Paths taken from `pending` for this status; returned to it if the commit does not happen. */
       taken: PendingChanges;
       message?: string;
+      /** The status looked at the whole tree, not only at the pending paths. */
+      wholeTree?: boolean;
     }
   /** A health probe while the root is unhealthy: any operation checks the root first. */
   | { op: "status"; purpose: "probe"; startedAt: number }
@@ -135,6 +144,8 @@ export type InFlight =
       entries: readonly StatusEntry[];
       message: string;
       taken: PendingChanges;
+      /** Its entries came from a whole-tree status: once committed, the tree is clean. */
+      wholeTree?: boolean;
     }
   | { op: "push"; startedAt: number; origin: ActionOrigin }
   | { op: "pull"; startedAt: number; origin: ActionOrigin };

@@ -59,6 +59,13 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
     // pull is dropped (the next trigger pulls again); the failure is handled as any other.
     s.queue = s.queue.filter((item, i) => !(i === 0 && item.action.type === "pull"));
   }
+  if (
+    result.kind !== "push" &&
+    (result.outcome === "unhealthy" || result.outcome === "failed" || result.outcome === "offline")
+  ) {
+    // What the failed operation left in the tree is unknown: the next pull looks first.
+    s.treeClean = false;
+  }
   if (result.outcome === "unhealthy") {
     returnTaken(ctx, inFlight);
     goUnhealthy(ctx, result.problem, result.detail);
@@ -113,6 +120,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
     case "commit":
       if (result.outcome === "committed") {
         const message = inFlight.op === "commit" ? inFlight.message : "";
+        if (inFlight.op === "commit" && inFlight.wholeTree) s.treeClean = true;
         s.lastCommit = { head: result.head, at: ctx.now, files: result.entries.length };
         s.unpushed = true;
         publish(ctx, {
@@ -234,7 +242,10 @@ function statusForCommit(
     returnTaken(ctx, inFlight);
     return;
   }
-  if (entries.length === 0) return;
+  if (entries.length === 0) {
+    if (inFlight.wholeTree) s.treeClean = true;
+    return;
+  }
 
   const large = applyLargeFileRule(entries, s.config.largeFiles, s.warnedLargeFiles);
   s.warnedLargeFiles = large.warned;
@@ -264,6 +275,7 @@ function statusForCommit(
       verdict.everyFile,
     );
     const hint = engineMessages.deletionGuardHint(s.config.repo);
+    s.treeClean = false;
     enterPause(ctx, { reason: "deletions", message, hint });
     // After the user decides, a whole-tree status looks at what is there by then.
     s.pending = {
@@ -276,7 +288,11 @@ function statusForCommit(
     return;
   }
 
-  if (large.entries.length === 0) return;
+  if (large.entries.length === 0) {
+    // Only large files the engine leaves out: they are left out of the pull too (skipPaths).
+    if (inFlight.wholeTree) s.treeClean = true;
+    return;
+  }
   const message = buildCommitMessage(s.config.host, large.entries, inFlight.message);
   s.inFlight = {
     op: "commit",
@@ -284,6 +300,7 @@ function statusForCommit(
     entries: large.entries,
     message,
     taken: inFlight.taken,
+    ...(inFlight.wholeTree ? { wholeTree: true } : {}),
   };
   startOperation(ctx, { kind: "commit", entries: large.entries, message });
 }
@@ -299,6 +316,7 @@ function statusBeforePull(ctx: StepContext, entries: readonly StatusEntry[]): vo
   const local = entries.filter(
     (entry) => !(entry.path in skipped && skipped[entry.path] === entry.sizeBytes),
   );
+  if (local.length === 0) s.treeClean = true;
   if (local.length === 0 || s.shuttingDown || s.paused) return;
   const paths = local.flatMap((entry) =>
     entry.from !== undefined ? [entry.path, entry.from] : [entry.path],

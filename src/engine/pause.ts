@@ -13,6 +13,8 @@ import { INTERVAL_TIMER, RETRY_TIMER, cancelTimer, startTimer } from "./step-con
 export function enterPause(ctx: StepContext, paused: PausedState): void {
   const { s } = ctx;
   s.paused = paused;
+  // Changes made while paused may be reported late or not at all: resume looks at everything.
+  s.treeClean = false;
   s.queue = [];
   cancelQuietPeriods(ctx);
   if (s.intervalAt !== undefined) {

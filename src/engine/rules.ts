@@ -87,7 +87,8 @@ export function enqueue(ctx: StepContext, item: QueuedAction, atFront = false): 
     : -1;
   const existing = index >= 0 ? s.queue[index] : undefined;
   if (!existing) {
-    s.queue = atFront ? [item, ...s.queue] : [...s.queue, item];
+    const ahead = atFront ? 0 : pushGoesBefore(s.queue, item);
+    s.queue = [...s.queue.slice(0, ahead), item, ...s.queue.slice(ahead)];
     return;
   }
   const combined = combine(existing, item);
@@ -98,6 +99,21 @@ export function enqueue(ctx: StepContext, item: QueuedAction, atFront = false): 
     queue[index] = combined;
     s.queue = queue;
   }
+}
+
+/**
+ * Where a new action joins the queue: at the end, except that a push that is due goes before a
+ * pull queued by the interval. That pull is only a look for news nobody announced; running it
+ * first costs a fetch and a merge before every push (most of F1's propagation overhead), and if
+ * the remote did move, the rejected push pulls at once anyway. A pull queued for an
+ * announcement (also one an announcement joined, see `combine`) stays first: some machine
+ * pushed, so our push would be a certain rejection and pulling first saves a round trip.
+ * Pulls the engine itself needs (before-pull, rejected-push, retry) keep their place too.
+ */
+function pushGoesBefore(queue: readonly QueuedAction[], item: QueuedAction): number {
+  if (item.action.type !== "push") return queue.length;
+  const pull = queue.findIndex((queued) => queued.action.type === "pull");
+  return pull >= 0 && queue[pull]?.origin === "interval" ? pull : queue.length;
 }
 
 function combine(existing: QueuedAction, item: QueuedAction): QueuedAction {

@@ -385,7 +385,16 @@ class GitOperations implements RepoOperations {
 
     // Nothing new on the remote: no merge, so no reason to commit here (local changes go
     // through the engine's own commit, with its quiet period and deletion guard).
-    const headBefore = await this.head();
+    // Only a merge from the announcing machine can have moved HEAD since `startHead`.
+    const headBefore = fromOrigin ? await this.head() : startHead;
+    if (headBefore === remoteHead) {
+      // The common case of an interval pull: fetch + one rev-parse, no rev-list walks.
+      return this.withOrigin(
+        this.pullResult("up-to-date", headBefore, [], [], false),
+        startHead,
+        fromOrigin,
+      );
+    }
     if (headBefore !== undefined && (await this.countCommits(headBefore, remoteRef)) === 0) {
       const needsPush = (await this.countCommits(remoteRef, headBefore)) > 0;
       return this.withOrigin(

@@ -110,7 +110,8 @@ describe("deletion guard", () => {
     sim.finish(statusOk(deletions(412), 600));
     sim.responder = healthyRepo(() => []);
     sim.send({ type: "resumeRequested", allowDeletions: false });
-    assert.deepEqual(sim.kinds(), ["status", "status", "status", "pull", "push"]);
+    // The resume's whole-tree status found the tree clean: the pull needs no second look.
+    assert.deepEqual(sim.kinds(), ["status", "status", "pull", "push"]);
     assert.equal(sim.state.name, "idle");
   });
 });
@@ -155,13 +156,8 @@ describe("unhealthy root", () => {
     assert.match(sim.eventsOf("info").at(-1)?.message ?? "", /back/);
     const kinds = sim.kinds();
     const recovered = kinds.indexOf("commit") - 1;
-    assert.deepEqual(kinds.slice(recovered, recovered + 5), [
-      "status",
-      "commit",
-      "status",
-      "pull",
-      "push",
-    ]);
+    // The recovery's whole-tree status and commit left the tree clean: no second look.
+    assert.deepEqual(kinds.slice(recovered, recovered + 4), ["status", "commit", "pull", "push"]);
   });
 
   test("an unhealthy result during a push stops the queue", () => {

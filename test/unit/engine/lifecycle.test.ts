@@ -86,7 +86,7 @@ describe("pause", () => {
     assert.match(sim.snapshot().problem?.hint ?? "", /autosync resume notes/);
     assert.equal(sim.snapshot().pausedBy, "user");
     sim.send({ type: "resumeRequested", allowDeletions: false });
-    assert.deepEqual(sim.kinds(), ["status", "commit", "status", "pull", "push"]);
+    assert.deepEqual(sim.kinds(), ["status", "commit", "pull", "push"]);
     assert.equal(sim.snapshot().nextPullAt, sim.now + 10_000, "the interval runs again");
   });
 

@@ -107,7 +107,7 @@ describe("pushing", () => {
     const error = sim.eventsOf("error")[0];
     assert.match(error?.message ?? "", /rejected 3 times/);
     sim.advance(600_000);
-    assert.equal(sim.operations.length, 9, "no retry loop on its own");
+    assert.equal(sim.operations.length, 8, "no retry loop on its own");
     sim.send({ type: "syncRequested" });
     assert.equal(sim.current()?.kind, "status", "the next trigger tries again (commit first)");
   });
@@ -261,7 +261,8 @@ describe("pulling", () => {
     assert.equal(sim.current()?.kind, "pull");
     sim.finish(pulled("h2"));
     assert.equal(sim.current(), undefined);
-    assert.deepEqual(sim.kinds(), ["status", "pull", "status", "pull"]);
+    // The first pull's look found the tree clean and nothing changed since: no second look.
+    assert.deepEqual(sim.kinds(), ["status", "pull", "pull"]);
   });
 
   test("a pull carries the host, the time and a pre-merge commit message", () => {
@@ -405,10 +406,11 @@ describe("pulling", () => {
     const sim = new EngineSimulator(testConfig({ timers: { pullIntervalMs: 60_000 } }));
     sim.responder = healthyRepo(() => []);
     sim.send({ type: "started" });
-    assert.deepEqual(sim.kinds(), ["status", "status", "pull", "push"], "startup");
+    assert.deepEqual(sim.kinds(), ["status", "pull", "push"], "startup");
     assert.equal(sim.snapshot().nextPullAt, sim.now + 60_000);
     sim.advance(180_000);
-    assert.deepEqual(sim.kinds().slice(4), ["status", "pull", "status", "pull", "status", "pull"]);
+    // The startup status found the tree clean and no change came: the pulls need no look.
+    assert.deepEqual(sim.kinds().slice(3), ["pull", "pull", "pull"]);
   });
 
   test("pullInterval 0 disables the interval pull", () => {
@@ -416,7 +418,7 @@ describe("pulling", () => {
     sim.responder = healthyRepo(() => []);
     sim.send({ type: "started" });
     sim.advance(24 * 3_600_000);
-    assert.deepEqual(sim.kinds(), ["status", "status", "pull", "push"]);
+    assert.deepEqual(sim.kinds(), ["status", "pull", "push"]);
     assert.equal(sim.timers.size, 0);
     assert.equal(sim.snapshot().nextPullAt, undefined);
   });
@@ -431,7 +433,7 @@ describe("pulling", () => {
     sim.finish(pulled("c1"));
     assert.equal(sim.current()?.kind, "push");
     sim.finish(pushed("c1"));
-    assert.deepEqual(sim.kinds(), ["status", "commit", "status", "pull", "push"]);
+    assert.deepEqual(sim.kinds(), ["status", "commit", "pull", "push"]);
     sim.advance(10_000);
     assert.equal(sim.operationsOf("push").length, 1, "the committed trigger's push was coalesced");
   });

@@ -1,0 +1,117 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  EngineSimulator,
+  committed,
+  modified,
+  pulled,
+  pushed,
+  statusOk,
+  testConfig,
+} from "../../support/engine-simulator.js";
+
+/** The bench's timers: commit after 100 ms, push at once, pull every 500 ms. */
+function startedClean(): EngineSimulator {
+  const sim = new EngineSimulator(
+    testConfig({ timers: { commitDelayMs: 100, pushDelayMs: 0, pullIntervalMs: 500 } }),
+  );
+  sim.send({ type: "started" });
+  sim.finish(statusOk([])); // startup: whole-tree status, nothing local
+  sim.finish(pulled("h0"));
+  sim.finish(pushed("h0"));
+  assert.equal(sim.current(), undefined);
+  return sim;
+}
+
+/** An edit whose status is still running when the interval pull comes due. */
+function commitDuringIntervalPull(sim: EngineSimulator): void {
+  sim.send({ type: "changesObserved", paths: ["a.md"] });
+  sim.advance(100);
+  assert.deepEqual(sim.current(), { kind: "status", paths: ["a.md"] });
+  sim.advance(400); // the interval fires while the status runs
+  assert.equal(sim.state.queue[0]?.action.type, "pull", "the interval pull waits its turn");
+  sim.finish(statusOk([modified("a.md")]));
+  sim.finish(committed("c1", [modified("a.md")]));
+}
+
+describe("pull order and the look before a pull", () => {
+  test("a push due after a commit goes before the interval pull queued during the commit", () => {
+    const sim = startedClean();
+    const before = sim.kinds().length;
+    commitDuringIntervalPull(sim);
+    assert.equal(sim.current()?.kind, "push", "push first: nobody announced anything");
+    sim.finish(pushed("c1"));
+    assert.equal(sim.current()?.kind, "pull", "then the interval pull, without a look");
+    assert.deepEqual(sim.kinds().slice(before), ["status", "commit", "push", "pull"]);
+  });
+
+  test("a pull queued for an announcement stays before the push: that push would be rejected", () => {
+    const sim = startedClean();
+    const before = sim.kinds().length;
+    sim.send({ type: "changesObserved", paths: ["a.md"] });
+    sim.advance(100);
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+    sim.finish(statusOk([modified("a.md")]));
+    sim.finish(committed("c1", [modified("a.md")]));
+    assert.equal(sim.current()?.kind, "pull");
+    sim.finish(pulled("m1", ["b.md"], { needsPush: true }));
+    assert.equal(sim.current()?.kind, "push");
+    assert.deepEqual(sim.kinds().slice(before), ["status", "commit", "pull", "push"]);
+  });
+
+  test("an interval pull joined by an announcement also stays before the push", () => {
+    const sim = startedClean();
+    sim.send({ type: "changesObserved", paths: ["a.md"] });
+    sim.advance(100);
+    sim.advance(400); // interval pull queued
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+    sim.finish(statusOk([modified("a.md")]));
+    sim.finish(committed("c1", [modified("a.md")]));
+    assert.equal(sim.current()?.kind, "pull");
+  });
+
+  test("the first pull after startup looks at the whole tree when nothing is known yet", () => {
+    const sim = new EngineSimulator();
+    sim.statusBeforePull = undefined;
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+    assert.deepEqual(sim.current(), { kind: "status" }, "no whole-tree look happened yet");
+  });
+
+  test("a pull looks again after a failed status", () => {
+    const sim = startedClean();
+    sim.statusBeforePull = undefined;
+    sim.send({ type: "changesObserved", paths: ["a.md"] });
+    sim.advance(100);
+    assert.deepEqual(sim.current(), { kind: "status", paths: ["a.md"] });
+    // The status fails: what is in the tree is unknown now.
+    sim.finish({ kind: "status", outcome: "failed", message: "index.lock exists" });
+    assert.equal(sim.state.treeClean, false);
+    sim.advance(400); // the interval pull commits the pending change first
+    assert.deepEqual(sim.current(), { kind: "status", paths: ["a.md"] });
+    sim.finish(statusOk([modified("a.md")]));
+    sim.finish(committed("c1", [modified("a.md")]));
+    sim.finish(pushed("c1"));
+    assert.deepEqual(sim.current(), { kind: "status" }, "a whole-tree look before the pull");
+    sim.finish(statusOk([]));
+    assert.equal(sim.current()?.kind, "pull");
+    sim.finish(pulled("c1"));
+    sim.advance(500);
+    assert.equal(sim.current()?.kind, "pull", "the tree is known clean again: no look");
+  });
+
+  test("a pull looks again after a pause, since changes made then may not have been reported", () => {
+    const sim = startedClean();
+    sim.send({ type: "pauseRequested" });
+    assert.equal(sim.state.treeClean, false);
+  });
+
+  test("a pull looks again after a failed pull", () => {
+    const sim = startedClean();
+    sim.statusBeforePull = undefined;
+    sim.advance(500);
+    assert.equal(sim.current()?.kind, "pull");
+    sim.finish({ kind: "pull", outcome: "failed", message: "merge failed and was undone" });
+    sim.advance(1000); // the pull backoff
+    assert.deepEqual(sim.current(), { kind: "status" });
+  });
+});
