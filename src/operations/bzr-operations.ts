@@ -3,7 +3,6 @@ import { join } from "node:path";
 import type {
   ConflictCopy,
   LocalCommit,
-  OperationKind,
   OperationRequest,
   OperationResult,
 } from "../engine/operation.js";
@@ -19,7 +18,7 @@ import type { CommandResult } from "../runtime/command-runner.js";
 import { commitIdentityEnv } from "./commit-identity.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { withSizes } from "./entry-sizes.js";
-import { checkHealth } from "./health-check.js";
+import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
 import { mergeJournal } from "./merge-journal.js";
@@ -435,29 +434,10 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   }
 
   async function run(request: OperationRequest): Promise<OperationResult> {
-    const health = await checkHealth(root, recipe.marker);
-    if (!health.healthy) {
-      return {
-        kind: request.kind,
-        outcome: "unhealthy",
-        problem: health.problem,
-        detail: health.detail,
-      };
-    }
-    try {
-      switch (request.kind) {
-        case "status":
-          return await status(request.paths);
-        case "commit":
-          return await commit(request.entries, request.message);
-        case "push":
-          return await push();
-        case "pull":
-          return await pull(request);
-      }
-    } catch (error) {
-      return failure(request.kind, error);
-    }
+    return (
+      (await unhealthyResult(root, recipe.marker, request.kind)) ??
+      dispatchOperation(request, { status, commit, push, pull })
+    );
   }
 
   return {
@@ -508,17 +488,4 @@ function mergeCommitMessage(host: string, conflicts: readonly ConflictCopy[]): s
 
 function lastLine(result: CommandResult): string {
   return (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1) ?? result.shortMessage;
-}
-
-function failure(kind: OperationKind, error: unknown): OperationResult {
-  if (error instanceof RemoteUnreachable) return { kind, outcome: "offline", reason: error.reason };
-  if (error instanceof OperationFailure) {
-    return {
-      kind,
-      outcome: "failed",
-      message: error.message,
-      ...(error.command ? { command: error.command } : {}),
-    };
-  }
-  return { kind, outcome: "failed", message: operationsMessages.unexpected(error) };
 }

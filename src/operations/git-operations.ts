@@ -14,7 +14,7 @@ import { operationsMessages } from "../messages/operations-messages.js";
 import { expandArgv, type PlaceholderValues } from "../recipes/expand-argv.js";
 import { findStatusParser } from "../recipes/status-parsers/index.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
-import { checkHealth } from "./health-check.js";
+import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { GitMergeJournal } from "./git-merge-journal.js";
 import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
@@ -82,15 +82,8 @@ class GitOperations implements RepoOperations {
   }
 
   async run(request: OperationRequest): Promise<OperationResult> {
-    const health = await checkHealth(this.root, this.options.recipe.marker);
-    if (!health.healthy) {
-      return {
-        kind: request.kind,
-        outcome: "unhealthy",
-        problem: health.problem,
-        detail: health.detail,
-      };
-    }
+    const unhealthy = await unhealthyResult(this.root, this.options.recipe.marker, request.kind);
+    if (unhealthy) return unhealthy;
     const recovered = await this.recoverInterruptedMerge().catch((error: unknown) => error);
     if (recovered instanceof Error) {
       return { kind: request.kind, outcome: "failed", message: recovered.message };
@@ -108,36 +101,13 @@ class GitOperations implements RepoOperations {
     return result;
   }
 
-  private async runOnce(request: OperationRequest): Promise<OperationResult> {
-    try {
-      switch (request.kind) {
-        case "status":
-          return await this.status(request.paths);
-        case "commit":
-          return await this.commit(request.entries, request.message);
-        case "push":
-          return await this.push();
-        case "pull":
-          return await this.pull(request);
-      }
-    } catch (error) {
-      if (error instanceof RemoteUnreachable) {
-        return { kind: request.kind, outcome: "offline", reason: error.reason };
-      }
-      if (error instanceof OperationFailure) {
-        return {
-          kind: request.kind,
-          outcome: "failed",
-          message: error.message,
-          ...(error.command ? { command: error.command } : {}),
-        };
-      }
-      return {
-        kind: request.kind,
-        outcome: "failed",
-        message: operationsMessages.unexpected(error),
-      };
-    }
+  private runOnce(request: OperationRequest): Promise<OperationResult> {
+    return dispatchOperation(request, {
+      status: (paths) => this.status(paths),
+      commit: (entries, message) => this.commit(entries, message),
+      push: () => this.push(),
+      pull: (pull) => this.pull(pull),
+    });
   }
 
   // ---- status -------------------------------------------------------------------------------
