@@ -14,7 +14,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = (() => {
-  const live = new Map<number, NodeJS.Timeout>();
+  /** How to cancel each live timer: its Node timeout, or the immediate it handed over to. */
+  const live = new Map<number, () => void>();
   let next = 1;
   return {
     now: () => Date.now(),
@@ -30,17 +31,23 @@ export const systemClock: Clock = (() => {
         const timer = setTimeout(() => {
           const left = dueAt - Date.now();
           if (left > 0) return arm(left);
-          live.delete(id);
-          callback();
+          // Timers run before the poll phase: after the loop was busy, a quiet period could
+          // "end" while the watcher's events that restart it still wait in the poll queue (a
+          // 2,000-file burst split into 4 commits on a loaded CI box). setImmediate runs after
+          // the poll phase, so those events reach the engine first.
+          const immediate = setImmediate(() => {
+            live.delete(id);
+            callback();
+          });
+          live.set(id, () => clearImmediate(immediate));
         }, ms);
-        live.set(id, timer);
+        live.set(id, () => clearTimeout(timer));
       };
       arm(Math.max(0, delayMs));
       return { id };
     },
     clearTimeout(handle) {
-      const timer = live.get(handle.id);
-      if (timer) clearTimeout(timer);
+      live.get(handle.id)?.();
       live.delete(handle.id);
     },
   };

@@ -14,7 +14,9 @@ describe("bursts (git, real binary)", () => {
   test("a 2,000-file burst makes at most 3 commits and every file arrives in copy B intact", async (t) => {
     // maxCommitDelay well above the time a loaded 2-core machine needs to write the burst
     // (seen: > 6 s at load 20); with 3 s the maximum wait rightly splits the burst.
-    const fixture = await SyncFixture.create(t, { timers: { maxCommitDelay: "20s" } });
+    const fixture = await SyncFixture.create(t, {
+      timers: { commitDelay: "1s", maxCommitDelay: "20s" },
+    });
     const [a, b] = [fixture.copy(0), fixture.copy(1)];
     await fixture.startAll();
     const before = await fixture.remoteCommitCount();
