@@ -53,9 +53,11 @@ test(
       "autosync: conflict in notes",
       "kept both: a.txt and a (conflict laptop).txt",
     );
-    const argv = await waitFor("notify-send ran", async () =>
-      (await readFile(record, "utf8").catch(() => "")).split("\n"),
-    );
+    // Wait for the complete record, not just the file: an empty read must not count as done.
+    const argv = await waitFor("notify-send ran", async () => {
+      const lines = (await readFile(record, "utf8").catch(() => "")).split("\n");
+      return lines.includes("autosync: conflict in notes") ? lines : undefined;
+    });
     notifier.stop();
     assert.ok(argv.includes("autosync: conflict in notes"), argv.join(" | "));
     assert.ok(argv.includes("kept both: a.txt and a (conflict laptop).txt"), argv.join(" | "));
