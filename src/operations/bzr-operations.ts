@@ -26,6 +26,7 @@ import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
+import { isSafePullUrl, type PullOrigin, type PullOriginReport } from "../engine/pull-origin.js";
 import type { RepoDescription, RepoOperations } from "./repo-operations.js";
 
 type PullRequest = Extract<OperationRequest, { kind: "pull" }>;
@@ -43,8 +44,18 @@ const OFFLINE =
 
 const DIVERGED = /These branches have diverged/i;
 
-/** A text merge (`brz commit` argv) longer than this commits the whole tree instead of a list. */
-const MAX_COMMIT_ARGV_BYTES = 100 * 1024;
+// A peer on the LAN answers in well under a second; one that is asleep must not hold the pull
+// for the whole network timeout before the central remote is asked.
+const ORIGIN_TIMEOUT_MS = 20_000;
+
+/** A brz revision id as announced (`email-date-random`): printable ASCII, no leading dash. */
+const REVISION_ID = /^[\x21-\x2c\x2e-\x7e][\x21-\x7e]{0,254}$/;
+
+/**
+ * Paths per `brz commit`, in bytes of argv: far below Linux's ARG_MAX (2 MB with the
+ * environment) and macOS's (1 MB), so one commit takes some thousands of files.
+ */
+const MAX_COMMIT_ARGV_BYTES = 256 * 1024;
 
 /**
  * Breezy operations for a standalone branch that pushes to and merges from its parent branch.
@@ -146,7 +157,8 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     if (await mergePending()) throw new OperationFailure(operationsMessages.mergeInProgress);
     const committed: StatusEntry[] = [];
     const toAdd: string[] = [];
-    const paths = new Set<string>();
+    // A rename's two names travel together: brz records the move only when both are listed.
+    const groups: string[][] = [];
     for (const entry of entries) {
       if (!wanted(entry.path)) continue;
       const onDisk = await exists(entry.path);
@@ -155,28 +167,28 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       if (entry.action === "added" && !onDisk) continue;
       if (entry.action === "added") toAdd.push(entry.path);
       committed.push(entry);
-      paths.add(entry.path);
-      if (entry.from !== undefined) paths.add(entry.from);
+      groups.push(entry.from !== undefined ? [entry.path, entry.from] : [entry.path]);
     }
-    if (paths.size === 0) return { kind: "commit", outcome: "nothing-to-commit" };
+    if (groups.length === 0) return { kind: "commit", outcome: "nothing-to-commit" };
     // `brz add` of an already versioned file only warns; a missing file needs no command:
     // brz commit records a listed versioned file that is gone from disk as removed.
     for (const chunk of chunkPaths(toAdd)) await commands.ok("addPaths", { paths: chunk });
 
-    const list = [...paths];
-    const listBytes = list.reduce((sum, path) => sum + Buffer.byteLength(path) + 1, 0);
-    // brz commit has no list-file option; beyond the argument limit the whole tree is committed
-    // (what status reported, plus changes that appeared since: the truth either way).
-    const extraArgs = listBytes > MAX_COMMIT_ARGV_BYTES ? [] : ["--", ...list];
-    const result = await commands.runArgv([...commands.argv("commit", { message }), ...extraArgs], {
-      env: await identity(),
-    });
-    if (result.failed) {
-      if (/No changes to commit/i.test(result.stderr)) {
-        return { kind: "commit", outcome: "nothing-to-commit" };
+    // brz commit has no list-file option and a whole-tree commit would take files the status
+    // left out (editor temp files, large files): beyond the argument limit, several commits.
+    let madeOne = false;
+    for (const batch of commitBatches(groups)) {
+      const result = await commands.runArgv(
+        [...commands.argv("commit", { message }), "--", ...batch],
+        { env: await identity() },
+      );
+      if (result.failed) {
+        if (/No changes to commit/i.test(result.stderr)) continue;
+        throw commandFailure(result);
       }
-      throw commandFailure(result);
+      madeOne = true;
     }
+    if (!madeOne) return { kind: "commit", outcome: "nothing-to-commit" };
     const id = await head();
     if (!id) throw new OperationFailure(operationsMessages.unexpected("no revision after commit"));
     return { kind: "commit", outcome: "committed", head: id, entries: committed };
@@ -204,10 +216,6 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   }
 
   async function pull(request: PullRequest): Promise<OperationResult> {
-    // `request.origin` (peers.pullFromOrigin) is ignored for brz on purpose: `brz pull` from a
-    // peer mirrors its branch and `brz merge` from it would need a second journalled merge
-    // with revision ids that are not the announced head. The central remote alone is pulled;
-    // docs/channels.md says so.
     if (await mergePending()) {
       const started = await journal.read();
       if (!started) throw new OperationFailure(operationsMessages.mergeInProgress);
@@ -227,15 +235,6 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     // A note without a merge: killed before the merge began or after it was committed.
     await journal.clear();
 
-    // The tip we merge, named by id: the merge and the versions read for keep-both then agree
-    // even if someone pushes meanwhile.
-    const tipResult = await commands.run("resolveRef", { ref: REMOTE }, { network: true });
-    if (tipResult.failed) {
-      if (OFFLINE.test(tipResult.stderr)) throw new RemoteUnreachable(lastLine(tipResult));
-      throw commandFailure(tipResult);
-    }
-    const remoteTip = revisionId(tipResult);
-
     // Everything local is committed first: the merge then works on commits only, and undoing
     // it (revert) cannot touch a single local edit.
     let needsPush = false;
@@ -251,40 +250,48 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       }
     }
     const before = await head();
-    // Nothing to pull while our head differs from the remote's: we are ahead, push.
-    const upToDate = (): OperationResult => ({
-      kind: "pull",
-      outcome: "up-to-date",
-      head: before ?? "",
-      changedPaths: [],
-      conflicts: [],
-      needsPush: needsPush || (before !== undefined && before !== remoteTip),
-      ...made,
-    });
-    if (remoteTip === undefined || remoteTip === before) return upToDate();
 
-    // Fast-forward when we are behind; "diverged" means a merge is needed.
-    const pulled = await commands.runArgv(
-      [...commands.argv("pull", { remote: REMOTE }), "--revision", `revid:${remoteTip}`],
-      { network: true },
-    );
-    let conflicts: ConflictCopy[] = [];
-    if (pulled.failed) {
-      if (!DIVERGED.test(pulled.stderr)) {
-        if (OFFLINE.test(pulled.stderr)) throw new RemoteUnreachable(lastLine(pulled));
-        throw commandFailure(pulled);
-      }
-      if (before === undefined) throw commandFailure(pulled);
-      conflicts = await merge(before, remoteTip, request);
-      needsPush = true;
+    // The announcing machine first (peers.pullFromOrigin), then the central remote as always:
+    // the remote stays the authority, and the push after this pull keeps it so.
+    const fromOrigin = request.origin ? await pullFromOrigin(request, request.origin) : undefined;
+    const current = fromOrigin ? await head() : before;
+
+    // The tip we merge, named by id: the merge and the versions read for keep-both then agree
+    // even if someone pushes meanwhile.
+    const tipResult = await commands.run("resolveRef", { ref: REMOTE }, { network: true });
+    if (tipResult.failed) {
+      // What came from the origin stays merged and committed; the engine retries the remote.
+      if (OFFLINE.test(tipResult.stderr)) throw new RemoteUnreachable(lastLine(tipResult));
+      throw commandFailure(tipResult);
+    }
+    const remoteTip = revisionId(tipResult);
+    let conflicts = fromOrigin?.conflicts ?? [];
+    if (remoteTip !== undefined && remoteTip !== current) {
+      const central = await integrate(request, current, remoteTip, { location: REMOTE });
+      conflicts = [...conflicts, ...central.conflicts];
+      needsPush = needsPush || central.merged;
     }
     const after = await head();
-    if (after === undefined || after === before) return upToDate();
+    // Our head differs from the remote's: we are ahead (a local commit, a merge), push.
+    needsPush =
+      needsPush || (fromOrigin?.merged ?? false) || (after !== undefined && after !== remoteTip);
+    const report = fromOrigin ? { origin: fromOrigin.report } : {};
+    if (after === undefined || after === before) {
+      return {
+        kind: "pull",
+        outcome: "up-to-date",
+        head: after ?? "",
+        changedPaths: [],
+        conflicts,
+        needsPush,
+        ...report,
+        ...made,
+      };
+    }
     const changedPaths =
       before === undefined
         ? splitNul((await commands.ok("trackedCount", { paths: [] })).stdout)
         : await changedBetween(before, after);
-    if (!needsPush) needsPush = after !== remoteTip;
     return {
       kind: "pull",
       outcome: "updated",
@@ -292,8 +299,92 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       changedPaths,
       conflicts,
       needsPush,
+      ...report,
       ...made,
     };
+  }
+
+  /**
+   * Brings `tip` of another branch into this one: a fast-forward `brz pull` when this branch is
+   * behind (or already has it: "No revisions to pull"), the keep-both merge when they diverged.
+   */
+  async function integrate(
+    request: PullRequest,
+    local: string | undefined,
+    tip: string,
+    source: MergeSource,
+  ): Promise<{ conflicts: ConflictCopy[]; merged: boolean }> {
+    // A peer's location is used once, never remembered as the default pull/merge location.
+    const once = source.location === REMOTE ? [] : ["--no-remember"];
+    const pulled = await commands.runArgv(
+      [
+        ...commands.argv("pull", { remote: source.location }),
+        ...once,
+        "--revision",
+        `revid:${tip}`,
+      ],
+      { network: true, ...timeoutOf(source) },
+    );
+    if (!pulled.failed) return { conflicts: [], merged: false };
+    if (!DIVERGED.test(pulled.stderr) || local === undefined) {
+      if (OFFLINE.test(pulled.stderr)) throw new RemoteUnreachable(lastLine(pulled));
+      throw commandFailure(pulled);
+    }
+    return { conflicts: await merge(local, tip, request, { source }), merged: true };
+  }
+
+  /**
+   * The announcing machine's branch, fetched and integrated like the remote's. Never fails the
+   * pull: an unreachable, slow or refused peer is only reported, and the remote follows.
+   */
+  async function pullFromOrigin(
+    request: PullRequest,
+    origin: PullOrigin,
+  ): Promise<{ report: PullOriginReport; conflicts: ConflictCopy[]; merged: boolean }> {
+    const shown = stripCredentials(origin.url);
+    const report = (outcome: PullOriginReport["outcome"], detail?: string) => ({
+      report: { url: shown, outcome, ...(detail !== undefined ? { detail } : {}) },
+      conflicts: [],
+      merged: false,
+    });
+    // The URL came over the network: it must never become an option or a command.
+    if (!isSafePullUrl(origin.url)) return report("rejected");
+    if (origin.head !== undefined && (await hasRevision(origin.head))) return report("up-to-date");
+    const source: MergeSource = {
+      location: origin.url,
+      label: shown,
+      timeoutMs: ORIGIN_TIMEOUT_MS,
+    };
+    const tipResult = await commands.run(
+      "resolveRef",
+      { ref: origin.url },
+      { network: true, ...timeoutOf(source) },
+    );
+    if (tipResult.failed) {
+      return report("failed", tipResult.timedOut ? "timed out" : lastLine(tipResult));
+    }
+    const tip = revisionId(tipResult);
+    if (tip === undefined || (await hasRevision(tip))) return report("up-to-date");
+    const before = await head();
+    try {
+      const integrated = await integrate(request, before, tip, source);
+      if ((await head()) === before) return report("up-to-date");
+      return { report: { url: shown, outcome: "merged" }, ...integrated };
+    } catch (error) {
+      // A failed merge was undone (see merge); the central pull tries the remote as always.
+      if (error instanceof OperationFailure || error instanceof RemoteUnreachable) {
+        return report("failed", error.message);
+      }
+      throw error;
+    }
+  }
+
+  /** Whether a revision is in this branch's history (`revision-info` prints `???` if not). */
+  async function hasRevision(id: string): Promise<boolean> {
+    // An announced id came over the network: a plain token, never an option or a spec.
+    if (!REVISION_ID.test(id)) return false;
+    const result = await commands.runArgv([brz, "revision-info", "--revision", `revid:${id}`]);
+    return !result.failed && !/^\?\?\?/.test(result.stdout.trim());
   }
 
   async function changedBetween(from: string, to: string): Promise<string[]> {
@@ -327,21 +418,27 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     local: string,
     other: string,
     request: PullRequest,
-    { resume = false }: { resume?: boolean } = {},
+    {
+      resume = false,
+      source = { location: REMOTE },
+    }: { resume?: boolean; source?: MergeSource } = {},
   ): Promise<ConflictCopy[]> {
+    const from = source.label ?? source.location;
     const created: string[] = [];
     const copies: string[] = [];
     try {
       if (!resume) {
         await journal.write({ local, other });
-        const merged = await commands.runArgv([
-          ...commands.argv("merge", {
-            ref: REMOTE,
-            message: operationsMessages.mergeMessage(request.host, REMOTE),
-          }),
-          "--revision",
-          `revid:${other}`,
-        ]);
+        const once = source.location === REMOTE ? [] : ["--no-remember"];
+        const merged = await commands.runArgv(
+          [
+            ...commands.argv("merge", { ref: source.location }),
+            ...once,
+            "--revision",
+            `revid:${other}`,
+          ],
+          { network: true, ...timeoutOf(source) },
+        );
         // Exit 1 means "conflicts encountered", which keep-both handles.
         if (merged.failed && merged.exitCode !== 1) throw commandFailure(merged);
       }
@@ -394,7 +491,7 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
 
       const committed = await commands.run(
         "commit",
-        { message: mergeCommitMessage(request.host, conflicts) },
+        { message: mergeCommitMessage(request.host, from, conflicts) },
         { env: await identity() },
       );
       if (committed.failed) throw commandFailure(committed);
@@ -476,8 +573,42 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   };
 }
 
-function mergeCommitMessage(host: string, conflicts: readonly ConflictCopy[]): string {
-  const title = operationsMessages.mergeMessage(host, REMOTE);
+/** Where a merge comes from: the parent branch, or a peer's URL shown without credentials. */
+interface MergeSource {
+  location: string;
+  label?: string;
+  timeoutMs?: number;
+}
+
+function timeoutOf(source: MergeSource): { timeoutMs?: number } {
+  return source.timeoutMs !== undefined ? { timeoutMs: source.timeoutMs } : {};
+}
+
+/** Groups of paths (a rename's two names stay in one group) packed into argv-sized batches. */
+function commitBatches(groups: readonly string[][]): string[][] {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  for (const group of groups) {
+    const size = group.reduce((sum, path) => sum + Buffer.byteLength(path) + 1, 0);
+    if (batch.length > 0 && bytes + size > MAX_COMMIT_ARGV_BYTES) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(...group);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+function mergeCommitMessage(
+  host: string,
+  from: string,
+  conflicts: readonly ConflictCopy[],
+): string {
+  const title = operationsMessages.mergeMessage(host, from);
   if (conflicts.length === 0) return title;
   const lines = conflicts.map(
     (c) =>

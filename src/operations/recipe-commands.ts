@@ -12,6 +12,8 @@ export interface RunOptions {
   env?: Readonly<Record<string, string>>;
   /** Talks to a remote: gets the network timeout. */
   network?: boolean;
+  /** A shorter limit than the network timeout (a peer that may be asleep). */
+  timeoutMs?: number;
 }
 
 const DEFAULT_NETWORK_TIMEOUT_MS = 120_000;
@@ -60,7 +62,8 @@ export class RecipeCommands {
     return this.runner.run(argv, {
       cwd: this.root,
       env: { ...this.recipe.env, ...options.env },
-      timeoutMs: options.network ? this.networkTimeoutMs : this.localTimeoutMs,
+      timeoutMs:
+        options.timeoutMs ?? (options.network ? this.networkTimeoutMs : this.localTimeoutMs),
       ...(options.input !== undefined ? { input: options.input } : {}),
       ...(options.binaryOutput ? { binaryOutput: true } : {}),
     });

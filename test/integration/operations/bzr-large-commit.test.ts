@@ -1,0 +1,80 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { createOperations } from "../../../src/operations/create-operations.js";
+import { loadRecipe } from "../../../src/recipes/load-recipe.js";
+import type { Recipe } from "../../../src/recipes/recipe.js";
+import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { makeTempDir } from "../../support/temp-dir.js";
+
+// brz commit takes its file list only as arguments: a list too long for one command line must
+// still commit exactly the listed files, never the whole tree.
+let home: { dir: string; cleanup: () => Promise<void> };
+let recipe: Recipe;
+
+before(async () => {
+  home = await makeTempDir("autosync-bzr-large-home-");
+  process.env.HOME = home.dir;
+  process.env.BRZ_EMAIL = "autosync test <test@example.invalid>";
+  const loaded = await loadRecipe("bzr", { baseDir: process.cwd() });
+  assert.ok(loaded.ok, JSON.stringify(loaded.diagnostics));
+  recipe = loaded.recipe;
+});
+after(() => home.cleanup());
+
+const brz = (cwd: string, ...args: string[]) =>
+  execFileSync("brz", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, LC_ALL: "C.UTF-8", BRZ_PROGRESS_BAR: "none" },
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+
+test("brz: a commit of more paths than one command line holds takes exactly those paths", async (t) => {
+  const temp = await makeTempDir("autosync-bzr-large-");
+  t.after(temp.cleanup);
+  const root = join(temp.dir, "work");
+  brz(temp.dir, "init", "-q", root);
+  await writeFile(join(root, "seed.txt"), "seed\n");
+  brz(root, "add", "-q", "seed.txt");
+  brz(root, "commit", "-q", "-m", "seed");
+
+  // 3,600 files of ~97-byte paths in new directories: ~350 KB of path arguments.
+  const long = "a-rather-long-directory-name-so-that-paths-add-up-quickly-";
+  const paths: string[] = [];
+  for (let dir = 0; dir < 36; dir++) {
+    const folder = `${long}${String(dir).padStart(2, "0")}`;
+    await mkdir(join(root, folder));
+    for (let file = 0; file < 100; file++) {
+      const name = `${folder}/note ${String(file).padStart(3, "0")} with a long-ish name é.md`;
+      await writeFile(join(root, name), `${file}\n`);
+      paths.push(name);
+    }
+  }
+  const argvBytes = paths.reduce((sum, path) => sum + Buffer.byteLength(path) + 1, 0);
+  assert.ok(argvBytes > 300 * 1024, `the list must exceed one commit's argv (${argvBytes} B)`);
+  // Changed but not in what the engine asked to commit (a large file it leaves out): a
+  // whole-tree commit would take it.
+  await writeFile(join(root, "seed.txt"), "changed, left out\n");
+
+  const ops = createOperations({ root, recipe, runner: execaRunner, host: "h" });
+  const entries = paths.map((path) => ({ path, action: "added" as const }));
+  const result = await ops.run({ kind: "commit", entries, message: "many files" });
+  assert.equal(result.outcome, "committed", JSON.stringify(result).slice(0, 500));
+  assert.ok(result.kind === "commit" && result.outcome === "committed");
+  assert.equal(result.entries.length, paths.length);
+
+  const versioned = brz(root, "ls", "--recursive", "--versioned", "--kind=file", "--null")
+    .split("\0")
+    .filter(Boolean);
+  assert.equal(versioned.length, paths.length + 1, "every listed file and the seed");
+  assert.equal(
+    brz(root, "status", "--short", "--versioned").trim(),
+    "M  seed.txt",
+    "every listed file committed; the unlisted change is still only on disk",
+  );
+  assert.equal(brz(root, "cat", "seed.txt"), "seed\n");
+});
