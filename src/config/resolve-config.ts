@@ -74,11 +74,11 @@ export async function resolveDocument(
   const schemaProblems = checkSchema(doc, "autosync");
   if (schemaProblems.length > 0) {
     // Report everything at once: the checks beyond the schema that can run on a document with
-    // type errors (recipe names, duplicate names, overlapping roots) run too.
+    // type errors (recipe names, duplicate names, overlapping roots, the watch roots) run too.
     const reported = new Set(schemaProblems.map((d) => d.keyPath));
-    const more = new Resolver(doc, options)
-      .lenientChecks(doc.value)
-      .filter((d) => !reported.has(d.keyPath));
+    const more = (await new Resolver(doc, options).lenientChecks(doc.value)).filter(
+      (d) => !reported.has(d.keyPath),
+    );
     return { ok: false, diagnostics: [...schemaProblems, ...more] };
   }
   return new Resolver(doc, options).run(doc.value as AutosyncConfig);
@@ -346,11 +346,7 @@ class Resolver {
   }
 
   /** Checks that make sense on a document that failed the schema; returns what they found. */
-  lenientChecks(value: unknown): Diagnostic[] {
-    const record = (item: unknown): Record<string, unknown> | undefined =>
-      item !== null && typeof item === "object" && !Array.isArray(item)
-        ? (item as Record<string, unknown>)
-        : undefined;
+  async lenientChecks(value: unknown): Promise<Diagnostic[]> {
     const config = record(value);
     const repositories = Array.isArray(config?.repositories) ? config.repositories : [];
     const refs: Array<[unknown, PathSegment[]]> = [
@@ -378,7 +374,38 @@ class Resolver {
           : [undefined];
       }),
     });
+    await this.lenientRootChecks(config?.defaults, repositories);
     return this.diagnostics;
+  }
+
+  /**
+   * The watch roots of a document that failed the schema, so a missing root is not learnt only
+   * after the schema errors are fixed. A root is checked when its entry's path is a string
+   * whose variables are set and its recipe loads (as in `run`, where a broken recipe skips the
+   * root check); the recipe's own problems are reported once the schema errors are gone.
+   */
+  private async lenientRootChecks(defaults: unknown, repositories: unknown[]): Promise<void> {
+    if (this.rootChecks === "off") return;
+    const defaultRecipe = record(defaults)?.recipe ?? CONFIG_DEFAULTS.recipe;
+    const recipes = new Map<string, Promise<LoadRecipeResult>>();
+    for (const [index, entry] of repositories.entries()) {
+      const repo = record(entry);
+      const at: PathSegment[] = ["repositories", index, "path"];
+      if (typeof repo?.path !== "string" || repo.path === "") continue;
+      const recipeRef = repo.recipe ?? defaultRecipe;
+      if (typeof recipeRef !== "string" || recipeRef === "") continue;
+      // A path naming an unset variable cannot be resolved: `path` reports that instead.
+      const { unsetVariables } = expandPath(repo.path, { env: this.env, baseDir: this.baseDir });
+      const root = this.path(repo.path, at);
+      if (unsetVariables.length > 0) continue;
+      let loading = recipes.get(recipeRef);
+      if (!loading) {
+        loading = loadRecipe(recipeRef, { baseDir: this.baseDir });
+        recipes.set(recipeRef, loading);
+      }
+      const loaded = await loading;
+      if (loaded.ok) await this.checkRoot(root, loaded.recipe, at);
+    }
   }
 
   private checkNamesAndRoots(config: {
@@ -480,6 +507,13 @@ class Resolver {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `item` as an object with keys, or undefined: a document failing the schema holds anything. */
+function record(item: unknown): Record<string, unknown> | undefined {
+  return item !== null && typeof item === "object" && !Array.isArray(item)
+    ? (item as Record<string, unknown>)
+    : undefined;
+}
 
 function realRoot(path: string): string {
   try {

@@ -54,7 +54,11 @@ describe("finding the config", async () => {
     assert.equal(result.ok, false);
     assert.deepEqual(
       result.diagnostics.map((d) => [d.file, d.line, d.column, d.keyPath]),
-      [["package.json", 5, 64, "repositories[0].timers.commitDelay"]],
+      // The schema error, and the root (no .git there), reported with it: both placed in it.
+      [
+        ["package.json", 5, 64, "repositories[0].timers.commitDelay"],
+        ["package.json", 5, 32, "repositories[0].path"],
+      ],
     );
   });
 
