@@ -48,6 +48,8 @@ export interface EngineState {
   unhealthy?: UnhealthyState;
   /** Set by `resume --allow-deletions`: the next commit passes the deletion guard once. */
   allowDeletionsOnce: boolean;
+  /** Names the DVCS cannot store that the user was told of (see unstorable-names.ts). */
+  warnedUnstorable?: readonly string[];
   /** Large files already warned about: path → size in bytes (a new size warns again). */
   warnedLargeFiles: Readonly<Record<string, number>>;
   /** Commits were made that no push has confirmed yet. */

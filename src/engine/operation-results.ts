@@ -20,6 +20,7 @@ import {
   startTimer,
 } from "./step-context.js";
 import { goUnhealthy, recheckDelayMs } from "./unhealthy.js";
+import { warnUnstorable } from "./unstorable-names.js";
 import type { StatusEntry } from "./status-entry.js";
 
 /** Decides what an operation's result means: the heart of the sync rules. */
@@ -50,6 +51,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
           : {}),
   });
 
+  if (result.kind === "status" && result.outcome === "ok") warnUnstorable(ctx, result.unstorable);
   if (inFlight.op === "status" && inFlight.purpose === "probe") {
     probeFinished(ctx, result);
     return;

@@ -66,6 +66,11 @@ export type OperationResult =
       entries: StatusEntry[];
       /** Tracked files before these changes; only filled when deletions could trip the guard. */
       trackedCount?: number;
+      /**
+       * Changed files the DVCS cannot record (hg and brz refuse names with a newline): left
+       * untouched on disk and out of `entries`, reported so the user learns why.
+       */
+      unstorable?: string[];
     }
   | { kind: "commit"; outcome: "committed"; head: string; entries: StatusEntry[] }
   | { kind: "commit"; outcome: "nothing-to-commit" }

@@ -73,6 +73,10 @@ export const engineMessages = {
       ? "raise largeFiles.maxBytes, set largeFiles.action to commit, or add the file to the ignore list"
       : "set largeFiles.action to skip or ignore the file to keep big files out of the history",
 
+  unstorableName: (path: string) =>
+    `${JSON.stringify(path)} cannot be committed: this version control system refuses names with a line break; the file stays on disk, unsynced`,
+  unstorableNameHint: () => "rename the file without the line break to have it synced",
+
   pushGaveUp: (attempts: number) =>
     `the push was rejected ${attempts} times in a row although the remote had nothing new to pull; trying again at the next change or sync`,
   pushGaveUpHint: () =>

@@ -1,5 +1,5 @@
 import { lstat, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type {
   ConflictCopy,
   LocalCommit,
@@ -18,6 +18,7 @@ import type { CommandResult } from "../runtime/command-runner.js";
 import { commitIdentityEnv } from "./commit-identity.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { withSizes } from "./entry-sizes.js";
+import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
 import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
@@ -99,8 +100,16 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
 
   async function status(paths?: readonly string[]): Promise<OperationResult> {
     const scoped = paths && paths.length > 0 ? paths.filter(wanted) : [];
+    // A scoped look names the unstorable paths it was given too, so the warning is not
+    // postponed to the next whole-tree status.
+    const named = paths
+      ? await existing(
+          root,
+          paths.filter((path) => !isStorableInBzr(path) && !isIgnored(path)),
+        )
+      : [];
     if (paths && paths.length > 0 && scoped.length === 0) {
-      return { kind: "status", outcome: "ok", entries: [] };
+      return { kind: "status", outcome: "ok", entries: [], ...unstorableList(named) };
     }
     let stdout = "";
     for (const chunk of scoped.length > 0 ? chunkPaths(scoped) : [[]]) {
@@ -129,6 +138,13 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       root,
       entries.filter((entry) => wanted(entry.path)),
     );
+    // Names brz add skipped are unstorable by brz's own word, however they are spelled.
+    const skipped = (await skippedByBzrAdd(unknown.stderr)).filter((path) => !isIgnored(path));
+    const unstorable = unstorableList([
+      ...named,
+      ...(unstorableIn(entries, isStorableInBzr, isIgnored).unstorable ?? []),
+      ...skipped,
+    ]);
     const deletions = kept.filter((entry) => entry.action === "deleted").length;
     if (deletions > 0 && deletions >= trackedCountMinDeletions) {
       // Fails on a branch without commits, where nothing can be deleted anyway.
@@ -138,9 +154,25 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
         outcome: "ok",
         entries: kept,
         trackedCount: tracked.failed ? 0 : splitNul(tracked.stdout).length,
+        ...unstorable,
       };
     }
-    return { kind: "status", outcome: "ok", entries: kept };
+    return { kind: "status", outcome: "ok", entries: kept, ...unstorable };
+  }
+
+  /**
+   * `brz add` leaves names with a newline out of its list and says so on stderr, escaped:
+   * `skipping '/root/new\nline.txt' (contains \n or \r)`. The real name is used when the
+   * unescaped one exists, the escaped spelling otherwise (it is only ever shown).
+   */
+  async function skippedByBzrAdd(stderr: string): Promise<string[]> {
+    const names: string[] = [];
+    for (const match of stderr.matchAll(/^skipping '(.+)' \(contains \\n or \\r\)$/gm)) {
+      const shown = relative(root, match[1] ?? "");
+      const real = shown.replace(/\\([nr])/g, (_, c: string) => (c === "n" ? "\n" : "\r"));
+      names.push((await exists(real)) ? real : shown);
+    }
+    return names;
   }
 
   /** Versioned paths of the working tree now (trackedCount lists the last commit's). */

@@ -22,6 +22,7 @@ import { isSafePullUrl, type PullOrigin, type PullOriginReport } from "../engine
 import type { RepoDescription, RepoOperations } from "./repo-operations.js";
 import { commitIdentityEnv } from "./commit-identity.js";
 import { withSizes } from "./entry-sizes.js";
+import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
 import { isStaleLockHolder } from "./lock-holder.js";
 import { mergeJournal } from "./merge-journal.js";
 
@@ -94,27 +95,41 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
 
   async function status(paths?: readonly string[]): Promise<OperationResult> {
     let scoped: string[] = [];
+    // A scoped look names the unstorable paths it was given too, so the warning is not
+    // postponed to the next whole-tree status.
+    let named: string[] = [];
     if (paths && paths.length > 0) {
       scoped = paths.filter(wanted);
-      if (scoped.length === 0) return { kind: "status", outcome: "ok", entries: [] };
+      named = await existing(
+        root,
+        paths.filter((path) => !isStorableInHg(path) && !isIgnored(path)),
+      );
+      if (scoped.length === 0) {
+        return { kind: "status", outcome: "ok", entries: [], ...unstorableList(named) };
+      }
     }
     const result =
       scoped.length > 0
         ? await withPathList(scoped, (pattern) => commands.run("status", { paths: [pattern] }))
         : await commands.run("status", { paths: [] });
     if (result.failed) throw commandFailure(result);
+    const parsed = parseHgStatus(result.stdout);
     const entries = await withSizes(
       root,
-      parseHgStatus(result.stdout).filter((entry) => wanted(entry.path)),
+      parsed.filter((entry) => wanted(entry.path)),
     );
+    const unstorable = unstorableList([
+      ...named,
+      ...(unstorableIn(parsed, isStorableInHg, isIgnored).unstorable ?? []),
+    ]);
     const deletions = entries.filter((entry) => entry.action === "deleted").length;
     if (deletions >= trackedCountMinDeletions && deletions > 0) {
       const tracked = await commands.run("trackedCount");
       // `hg files` exits 1 when nothing is tracked.
       const trackedCount = tracked.failed ? 0 : splitNul(tracked.stdout).length;
-      return { kind: "status", outcome: "ok", entries, trackedCount };
+      return { kind: "status", outcome: "ok", entries, trackedCount, ...unstorable };
     }
-    return { kind: "status", outcome: "ok", entries };
+    return { kind: "status", outcome: "ok", entries, ...unstorable };
   }
 
   async function commit(

@@ -169,6 +169,9 @@ describe("hg operations against a real Mercurial remote", { concurrency: 1 }, ()
     ];
     for (const name of names) await writeFile(join(c.a, name), `content of ${name}\n`);
     await writeFile(join(c.a, "new\nline.txt"), "hg refuses this name\n");
+    const looked = await c.opsA.run({ kind: "status" });
+    assert.ok(looked.kind === "status" && looked.outcome === "ok", JSON.stringify(looked));
+    assert.deepEqual(looked.unstorable, ["new\nline.txt"], "reported, so the user can be told");
     const entries = await commitAndPush(c.opsA);
     assert.deepEqual(entries.map((e) => e.path).sort(), [...names].sort());
     await pull(c.opsB);

@@ -12,6 +12,7 @@ import {
   testConfig,
 } from "../../support/engine-simulator.js";
 import type { StatusEntry } from "../../../src/engine/status-entry.js";
+import type { OperationResult } from "../../../src/engine/operation.js";
 import { checkDeletions } from "../../../src/engine/deletion-guard.js";
 
 const deletions = (count: number, dir = "docs"): StatusEntry[] =>
@@ -230,5 +231,31 @@ describe("large files", () => {
     sim.advance(1000);
     assert.deepEqual(sim.operationsOf("commit")[0]?.entries, [added("disk.img", 60 * MB)]);
     assert.match(sim.eventsOf("warning")[0]?.message ?? "", /committed anyway/);
+  });
+});
+
+describe("names the DVCS cannot store", () => {
+  test("a name with a line break is reported once as a warning with a fix, and not committed", () => {
+    const sim = new EngineSimulator();
+    const name = "new\nline.txt";
+    sim.send({ type: "changesObserved", paths: [name, "ok.md"] });
+    sim.advance(1000);
+    sim.finish({ ...statusOk([added("ok.md")]), unstorable: [name] } as OperationResult);
+    const warnings = sim.eventsOf("warning");
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.match(warnings[0]?.message ?? "", /"new\\nline\.txt" cannot be committed/);
+    assert.match(warnings[0]?.hint ?? "", /rename/);
+    const commit = sim.current();
+    assert.ok(commit?.kind === "commit", JSON.stringify(commit));
+    assert.deepEqual(
+      commit.entries.map((entry) => entry.path),
+      ["ok.md"],
+    );
+    sim.finish(committed("c1", [added("ok.md")]));
+
+    sim.send({ type: "changesObserved", paths: [name] });
+    sim.advance(1000);
+    sim.finish({ ...statusOk([]), unstorable: [name] } as OperationResult);
+    assert.equal(sim.eventsOf("warning").length, 1, "the same name is not warned about again");
   });
 });
