@@ -7,7 +7,7 @@ import type { InFlight } from "./engine-state.js";
 import { applyLargeFileRule } from "./large-files.js";
 import { goOffline, leaveOffline } from "./offline.js";
 import { pullFailed, pullSucceeded, pushRejectedDuringPullBackoff } from "./pull-backoff.js";
-import type { OperationResult } from "./operation.js";
+import type { LocalCommit, OperationResult } from "./operation.js";
 import { SAMPLE_SIZE, addPending, mergePending } from "./pending-changes.js";
 import { enterPause } from "./pause.js";
 import { enqueue, fireTrigger } from "./rules.js";
@@ -52,6 +52,10 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
   });
 
   if (result.kind === "status" && result.outcome === "ok") warnUnstorable(ctx, result.unstorable);
+  // Whatever became of the pull, a commit of local work it made exists and is reported.
+  if (result.kind === "pull" && "localCommit" in result && result.localCommit) {
+    pullCommitted(ctx, result.localCommit);
+  }
   if (inFlight.op === "status" && inFlight.purpose === "probe") {
     probeFinished(ctx, result);
     return;
@@ -164,20 +168,6 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       // Others' commits came in: a push rejected before this was contention, not a remote
       // that refuses us, and must not count toward giving up.
       if (result.outcome === "updated") s.rejectedPushes = 0;
-      if (result.localCommit) {
-        // The pull committed local work before merging: a commit like the engine's own.
-        const { head, entries, message } = result.localCommit;
-        s.lastCommit = { head, at: ctx.now, files: entries.length };
-        s.unpushed = true;
-        publish(ctx, {
-          type: "committed",
-          repo: s.config.repo,
-          head,
-          message,
-          counts: countActions(entries),
-          files: entries.length,
-        });
-      }
       if (result.needsPush || result.conflicts.length > 0) {
         // A merge or a conflict resolution exists only here until it is pushed: push at once,
         // not after pushDelay, so the other machines converge on it before they edit further.
@@ -211,6 +201,21 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       if (result.conflicts.length > 0) fireTrigger(ctx, "conflict");
       return;
   }
+}
+
+/** The pull committed local work before merging: a commit like the engine's own. */
+function pullCommitted(ctx: StepContext, commit: LocalCommit): void {
+  const { head, entries, message } = commit;
+  ctx.s.lastCommit = { head, at: ctx.now, files: entries.length };
+  ctx.s.unpushed = true;
+  publish(ctx, {
+    type: "committed",
+    repo: ctx.s.config.repo,
+    head,
+    message,
+    counts: countActions(entries),
+    files: entries.length,
+  });
 }
 
 /**

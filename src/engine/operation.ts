@@ -93,9 +93,19 @@ export type OperationResult =
        */
       localCommit?: LocalCommit;
     }
-  /** The remote cannot be reached (network, host down, auth prompt refused). */
-  | { kind: OperationKind; outcome: "offline"; reason: string }
+  /**
+   * The remote cannot be reached (network, host down, auth prompt refused). A pull may have
+   * committed local work (and merged the announcing machine) before: `localCommit`.
+   */
+  | { kind: OperationKind; outcome: "offline"; reason: string; localCommit?: LocalCommit }
   /** The root failed the health check; nothing was run. */
   | { kind: OperationKind; outcome: "unhealthy"; problem: HealthProblem; detail: string }
   /** Anything else went wrong; the repository is left as it was before the operation. */
-  | { kind: OperationKind; outcome: "failed"; message: string; command?: FailedCommand };
+  | {
+      kind: OperationKind;
+      outcome: "failed";
+      message: string;
+      command?: FailedCommand;
+      /** A pull's commit of local work made before the failure; it stays. */
+      localCommit?: LocalCommit;
+    };

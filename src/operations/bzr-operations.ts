@@ -23,7 +23,12 @@ import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
 import { mergeJournal } from "./merge-journal.js";
-import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
+import {
+  commandFailure,
+  OperationFailure,
+  RemoteUnreachable,
+  withLocalCommit,
+} from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
@@ -248,6 +253,18 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   }
 
   async function pull(request: PullRequest): Promise<OperationResult> {
+    const made: { commit?: LocalCommit } = {};
+    try {
+      return await pullInto(request, made);
+    } catch (error) {
+      throw withLocalCommit(error, made.commit);
+    }
+  }
+
+  async function pullInto(
+    request: PullRequest,
+    sink: { commit?: LocalCommit },
+  ): Promise<OperationResult> {
     if (await mergePending()) {
       const started = await journal.read();
       if (!started) throw new OperationFailure(operationsMessages.mergeInProgress);
@@ -278,7 +295,8 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
         needsPush = true;
         // Reported like any commit: the engine would otherwise never know it was made.
         const message = request.commitMessage;
-        made = { localCommit: { head: committed.head, entries: committed.entries, message } };
+        sink.commit = { head: committed.head, entries: committed.entries, message };
+        made = { localCommit: sink.commit };
       }
     }
     const before = await head();

@@ -48,13 +48,17 @@ export async function dispatchOperation(
 }
 
 export function failureResult(kind: OperationKind, error: unknown): OperationResult {
-  if (error instanceof RemoteUnreachable) return { kind, outcome: "offline", reason: error.reason };
+  if (error instanceof RemoteUnreachable) {
+    const made = error.localCommit ? { localCommit: error.localCommit } : {};
+    return { kind, outcome: "offline", reason: error.reason, ...made };
+  }
   if (error instanceof OperationFailure) {
     return {
       kind,
       outcome: "failed",
       message: error.message,
       ...(error.command ? { command: error.command } : {}),
+      ...(error.localCommit ? { localCommit: error.localCommit } : {}),
     };
   }
   return { kind, outcome: "failed", message: operationsMessages.unexpected(error) };

@@ -17,7 +17,12 @@ import { isConflictCopy } from "./conflict-copy-name.js";
 import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { GitMergeJournal } from "./git-merge-journal.js";
-import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
+import {
+  commandFailure,
+  OperationFailure,
+  RemoteUnreachable,
+  withLocalCommit,
+} from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
@@ -313,13 +318,14 @@ class GitOperations implements RepoOperations {
 
   private async pull(request: PullRequest): Promise<OperationResult> {
     const made: LocalCommit[] = [];
-    const result = await this.pullInto(request, made);
-    const last = made.at(-1);
-    if (last === undefined) return result;
-    // The origin's and the remote's merge may each have committed local work first: reported
-    // as one commit (the last head, every entry), so the engine sees every commit made here.
-    const entries = made.flatMap((commit) => commit.entries);
-    return { ...result, localCommit: { head: last.head, entries, message: last.message } };
+    let result: PullResult;
+    try {
+      result = await this.pullInto(request, made);
+    } catch (error) {
+      throw withLocalCommit(error, foldCommits(made));
+    }
+    const localCommit = foldCommits(made);
+    return localCommit ? { ...result, localCommit } : result;
   }
 
   private async pullInto(request: PullRequest, made: LocalCommit[]): Promise<PullResult> {
@@ -842,4 +848,14 @@ class GitOperations implements RepoOperations {
     const locks = await findLockFiles(gitDir, ["refs"]);
     return removeStaleLocks({ locks, workDirs: [this.root, gitDir], processNames: ["git"] });
   }
+}
+
+/**
+ * The origin's and the remote's merge may each have committed local work first: reported as
+ * one commit (the last head, every entry), so the engine sees every commit made here.
+ */
+function foldCommits(made: readonly LocalCommit[]): LocalCommit | undefined {
+  const last = made.at(-1);
+  if (last === undefined) return undefined;
+  return { head: last.head, entries: made.flatMap((c) => c.entries), message: last.message };
 }

@@ -14,7 +14,12 @@ import type { CommandResult } from "../runtime/command-runner.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
-import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
+import {
+  commandFailure,
+  OperationFailure,
+  RemoteUnreachable,
+  withLocalCommit,
+} from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
@@ -188,6 +193,18 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
   async function pull(
     request: Extract<OperationRequest, { kind: "pull" }>,
   ): Promise<OperationResult> {
+    const made: { commit?: LocalCommit } = {};
+    try {
+      return await pullInto(request, made);
+    } catch (error) {
+      throw withLocalCommit(error, made.commit);
+    }
+  }
+
+  async function pullInto(
+    request: Extract<OperationRequest, { kind: "pull" }>,
+    sink: { commit?: LocalCommit },
+  ): Promise<OperationResult> {
     if (await mergeInProgress()) {
       const started = await journal.read();
       if (!started) throw new OperationFailure(operationsMessages.mergeInProgress);
@@ -218,7 +235,8 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
         needsPush = true;
         // Reported like any commit: the engine would otherwise never know it was made.
         const message = request.commitMessage;
-        made = { localCommit: { head: committed.head, entries: committed.entries, message } };
+        sink.commit = { head: committed.head, entries: committed.entries, message };
+        made = { localCommit: sink.commit };
       }
     }
     const before = await head();

@@ -1,4 +1,4 @@
-import type { FailedCommand } from "../engine/operation.js";
+import type { FailedCommand, LocalCommit } from "../engine/operation.js";
 import { lastLines, type CommandResult } from "../runtime/command-runner.js";
 
 /**
@@ -7,6 +7,8 @@ import { lastLines, type CommandResult } from "../runtime/command-runner.js";
  */
 export class OperationFailure extends Error {
   override name = "OperationFailure";
+  /** A commit of local work the operation made before it failed (see `withLocalCommit`). */
+  localCommit?: LocalCommit;
   constructor(
     message: string,
     readonly command?: FailedCommand,
@@ -18,9 +20,21 @@ export class OperationFailure extends Error {
 /** The remote could not be reached; becomes an `offline` result. */
 export class RemoteUnreachable extends Error {
   override name = "RemoteUnreachable";
+  localCommit?: LocalCommit;
   constructor(readonly reason: string) {
     super(reason);
   }
+}
+
+/**
+ * A pull that committed local work and then failed (the remote went away, the merge was
+ * undone) still made that commit: the failure carries it, so the engine reports it like any.
+ */
+export function withLocalCommit(error: unknown, commit: LocalCommit | undefined): unknown {
+  if (commit && (error instanceof OperationFailure || error instanceof RemoteUnreachable)) {
+    error.localCommit = commit;
+  }
+  return error;
 }
 
 export function failedCommand(result: CommandResult): FailedCommand {

@@ -79,6 +79,12 @@ test("brz: B pulls from A first; with the parent away it still gets A's change, 
   assert.equal(await readFile(join(w.b, "notes.md"), "utf8"), "v2 from a\n");
   assert.equal(await readFile(join(w.b, "todo.md"), "utf8"), "written on b\n");
   assert.equal(brz(w.b, "status", "--short"), "", "B's edit was committed, not lost");
+  assert.ok(offline.outcome === "offline");
+  assert.deepEqual(
+    offline.localCommit?.entries.map((entry) => entry.path),
+    ["todo.md"],
+    "the commit made before the remote failed is reported",
+  );
 
   await rename(`${w.central}.away`, w.central);
   const pull = await w.opsB.run(pullFrom());

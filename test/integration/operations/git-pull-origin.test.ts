@@ -56,6 +56,12 @@ test("B fetches from A first; with the remote away it still gets A's change, the
   assert.equal(await readFile(join(b.dir, "notes.md"), "utf8"), "v2 from a\n");
   assert.equal(await readFile(join(b.dir, "todo.md"), "utf8"), "written on b meanwhile\n");
   assert.equal(await b.git("status", "--porcelain"), "", "B's edit was committed, not lost");
+  assert.ok(offline.outcome === "offline");
+  assert.deepEqual(
+    offline.localCommit?.entries.map((entry) => entry.path),
+    ["todo.md"],
+    "the commit made before the remote failed is reported",
+  );
   await assertNotMidMerge(b);
 
   // The remote comes back: the normal pull and push make everything converge.

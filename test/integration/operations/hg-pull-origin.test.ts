@@ -67,6 +67,12 @@ test("hg: B pulls from A first; with the remote away it still gets A's change", 
   assert.equal(await readFile(join(w.b, "notes.md"), "utf8"), "v2 from a\n");
   assert.equal(await readFile(join(w.b, "todo.md"), "utf8"), "written on b\n");
   assert.equal(hg(w.b, "status"), "", "B's edit was committed, not lost");
+  assert.ok(offline.outcome === "offline");
+  assert.deepEqual(
+    offline.localCommit?.entries.map((entry) => entry.path),
+    ["todo.md"],
+    "the commit made before the remote failed is reported",
+  );
 
   await rename(`${w.remote}.away`, w.remote);
   const pull = await w.opsB.run(pullFrom());

@@ -219,6 +219,32 @@ describe("commits made by a pull", () => {
     assert.deepEqual(sim.current(), { kind: "push" }, "and it is pushed");
   });
 
+  test("a pull that went offline after its pre-merge commit still reports that commit", () => {
+    const sim = new EngineSimulator();
+    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "desk", head: "r1" });
+    assert.equal(sim.current()?.kind, "pull");
+    const entries = [added("todo.md")];
+    const message = "autosync laptop: local changes before pull";
+    sim.finish({
+      kind: "pull",
+      outcome: "offline",
+      reason: "connection refused",
+      localCommit: { head: "c1", entries, message },
+    });
+    assert.deepEqual(sim.eventsOf("committed"), [
+      {
+        type: "committed",
+        repo: "notes",
+        head: "c1",
+        message,
+        counts: countActions(entries),
+        files: 1,
+      },
+    ]);
+    assert.deepEqual(sim.snapshot().lastCommit, { head: "c1", at: sim.now, files: 1 });
+    assert.equal(sim.state.unpushed, true, "it goes up when the remote is back");
+  });
+
   test("a pull without a pre-merge commit publishes no committed event", () => {
     const sim = new EngineSimulator();
     sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "desk", head: "r1" });
