@@ -74,8 +74,9 @@ export const engineMessages = {
       : "set largeFiles.action to skip or ignore the file to keep big files out of the history",
 
   unstorableName: (path: string) =>
-    `${JSON.stringify(path)} cannot be committed: this version control system refuses names with a line break; the file stays on disk, unsynced`,
-  unstorableNameHint: () => "rename the file without the line break to have it synced",
+    `${JSON.stringify(path)} cannot be committed: its name has a line break (hg and brz refuse those) or is not valid UTF-8 (autosync cannot pass it to git); the file stays on disk, unsynced`,
+  unstorableNameHint: () =>
+    "rename the file (no line break, UTF-8 characters only) to have it synced",
 
   pushGaveUp: (attempts: number) =>
     `the push was rejected ${attempts} times in a row although the remote had nothing new to pull; trying again at the next change or sync`,

@@ -29,6 +29,7 @@ import { stripCredentials } from "./remote-url.js";
 import { findLockFiles, removeStaleLocks } from "./stale-locks.js";
 import { gitOfflineReason } from "./git-offline.js";
 import type { RepoDescription, RepoOperations } from "./repo-operations.js";
+import { undecodableNames, unstorableList } from "./unstorable-names.js";
 
 type PullRequest = Extract<OperationRequest, { kind: "pull" }>;
 type PullResult = Extract<OperationResult, { kind: "pull"; outcome: "up-to-date" | "updated" }>;
@@ -118,7 +119,12 @@ class GitOperations implements RepoOperations {
   // ---- status -------------------------------------------------------------------------------
 
   private async status(paths: readonly string[] | undefined): Promise<OperationResult> {
-    const entries = await this.withSizes(await this.localChanges(paths));
+    const changes = await this.localChanges(paths);
+    const undecodable = await undecodableNames(this.root, changes);
+    const unstorable = unstorableList(undecodable);
+    const entries = await this.withSizes(
+      changes.filter((entry) => !undecodable.includes(entry.path)),
+    );
     const deletions = entries.filter((entry) => entry.action === "deleted").length;
     const threshold = this.options.trackedCountMinDeletions ?? 1;
     if (deletions > 0 && deletions >= threshold) {
@@ -128,9 +134,10 @@ class GitOperations implements RepoOperations {
         outcome: "ok",
         entries,
         trackedCount: splitNul(tracked.stdout).length,
+        ...unstorable,
       };
     }
-    return { kind: "status", outcome: "ok", entries };
+    return { kind: "status", outcome: "ok", entries, ...unstorable };
   }
 
   /** The status, filtered by the runtime's ignore rules; refuses while paths are unmerged. */

@@ -37,3 +37,20 @@ export async function existing(root: string, paths: readonly string[]): Promise<
   }
   return found;
 }
+
+/**
+ * Names that are not valid UTF-8: command output is decoded as UTF-8, so such a name arrives
+ * with U+FFFD in place of its bytes and names no file; git would be asked to add a path that
+ * does not exist. A name that really contains U+FFFD exists on disk and stays. (Deletions are
+ * left alone: a deleted file cannot be told apart that way.)
+ */
+export async function undecodableNames(
+  root: string,
+  entries: readonly StatusEntry[],
+): Promise<string[]> {
+  const candidates = entries
+    .filter((entry) => entry.action !== "deleted" && entry.path.includes("\uFFFD"))
+    .map((entry) => entry.path);
+  const present = new Set(await existing(root, candidates));
+  return candidates.filter((path) => !present.has(path));
+}

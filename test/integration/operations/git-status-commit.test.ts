@@ -254,3 +254,36 @@ test("an email without a name still commits, under the fallback identity", async
   );
   assert.equal(await a.git("log", "-1", "--format=%an <%ae>"), "autosync half <autosync@half>\n");
 });
+
+test("a name that is not UTF-8 is reported as unstorable and left on disk; a real U+FFFD name commits", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  // Latin-1 bytes, as an old archive or a Windows share may leave them.
+  const latin1 = Buffer.concat([
+    Buffer.from(`${a.dir}/caf`),
+    Buffer.from([0xe9]),
+    Buffer.from(".txt"),
+  ]);
+  await writeFile(latin1, "latin-1 name\n");
+  await writeFile(join(a.dir, "real \uFFFD.txt"), "a name that really holds U+FFFD\n");
+  await writeFile(join(a.dir, "plain.txt"), "plain\n");
+
+  const status = await expectOutcome(a.ops, { kind: "status" }, "ok");
+  assert.ok(status.kind === "status" && status.outcome === "ok");
+  assert.deepEqual(status.entries.map((entry) => entry.path).sort(), [
+    "plain.txt",
+    "real \uFFFD.txt",
+  ]);
+  assert.deepEqual(status.unstorable, ["caf\uFFFD.txt"]);
+
+  await expectOutcome(
+    a.ops,
+    { kind: "commit", entries: status.entries, message: "m" },
+    "committed",
+  );
+  assert.deepEqual((await a.git("ls-files", "-z")).split("\0").filter(Boolean).sort(), [
+    "plain.txt",
+    "real \uFFFD.txt",
+  ]);
+  assert.equal(await readFile(latin1, "utf8"), "latin-1 name\n", "untouched on disk");
+});
