@@ -1,7 +1,9 @@
+import { readFile } from "node:fs/promises";
 import { client, jid as parseJid, xml, type XmlElement, type XmppClient } from "@xmpp/client";
 import type { ResolvedChannels } from "../config/resolved-config.js";
 import { channelMessages } from "../messages/channel-messages.js";
 import { type Channel, ChannelError, type ChannelSink, failureOfSocketError } from "./channel.js";
+import { trustCertificateAuthority } from "./xmpp-tls-trust.js";
 
 type XmppConfig = NonNullable<ResolvedChannels["xmpp"]>;
 
@@ -77,6 +79,7 @@ export class XmppChannel implements Channel {
     }
     const password = await this.options.password();
     const service = this.config.service ?? this.domain;
+    const ca = await this.readCaFile();
     const timeoutMs = this.options.connectTimeoutMs ?? 15_000;
     const xmpp = client({
       service,
@@ -86,6 +89,7 @@ export class XmppChannel implements Channel {
       resource: this.config.resource,
       timeout: timeoutMs,
     });
+    if (ca) trustCertificateAuthority(xmpp, ca, this.domain);
     // The hub owns reconnects (backoff with jitter, queue flush); two reconnect loops would race.
     xmpp.reconnect.stop();
     let lastError: unknown;
@@ -143,6 +147,17 @@ export class XmppChannel implements Channel {
     xmpp.on("offline", () => this.lost(xmpp, streamError));
     xmpp.on("disconnect", () => this.lost(xmpp, streamError));
     this.startKeepalive(xmpp);
+  }
+
+  /** Read at each connect, like the password: a renewed CA file is picked up on reconnect. */
+  private async readCaFile(): Promise<Buffer | undefined> {
+    const file = this.config.caFile;
+    if (file === undefined) return undefined;
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new ChannelError("config", channelMessages.xmpp.caFile(file, (error as Error).message));
+    }
   }
 
   private ping(xmpp: XmppClient, timeoutMs: number): Promise<unknown> {

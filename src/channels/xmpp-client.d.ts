@@ -1,5 +1,7 @@
 // @xmpp/client 0.14 ships no type declarations; this declares the part autosync uses.
 declare module "@xmpp/client" {
+  import type { Socket } from "node:net";
+
   export interface XmlElement {
     name: string;
     attrs: Record<string, string | undefined>;
@@ -25,6 +27,7 @@ declare module "@xmpp/client" {
     sendMany(elements: XmlElement[]): Promise<void>;
     on(event: "stanza", listener: (stanza: XmlElement) => void): this;
     on(event: "error", listener: (error: unknown) => void): this;
+    on(event: "element", listener: (element: XmlElement) => void): this;
     on(event: "offline" | "disconnect" | "online", listener: (...args: unknown[]) => void): this;
     on(event: string, listener: (...args: unknown[]) => void): this;
     status: string;
@@ -32,6 +35,16 @@ declare module "@xmpp/client" {
     socket: { destroy(): void } | null;
     reconnect: { stop(): void };
     iqCaller: { request(element: XmlElement, timeoutMs?: number): Promise<XmlElement> };
+    // The EventEmitter and connection internals xmpp-tls-trust.ts uses to add a CA to TLS.
+    listeners(event: "element"): ((element: XmlElement) => void)[];
+    removeListener(event: "element", listener: (element: XmlElement) => void): this;
+    emit(event: "error", error: unknown): boolean;
+    sendReceive(element: XmlElement, timeoutMs?: number): Promise<XmlElement>;
+    restart(): Promise<unknown>;
+    /** Socket options of a service URI: passed to tls.connect for xmpps://. */
+    socketParameters(service: string): Record<string, unknown> | undefined;
+    _attachSocket(socket: Socket): void;
+    _detachSocket(): void;
   }
 
   export interface ClientOptions {

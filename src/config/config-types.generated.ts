@@ -125,6 +125,10 @@ export type SecretSpec =
       command: string;
     };
 /**
+ * CA certificate file (PEM) to trust for the XMPP server's certificate (STARTTLS or xmpps://), for a server with a private CA or a self-signed certificate. `~` and $VARS are expanded; relative to the config file.
+ */
+export type PathText1 = string;
+/**
  * JID or list of JIDs that get a short human-readable message after pushes and on conflicts.
  */
 export type JidList = Jid1 | Jid1[];
@@ -152,7 +156,7 @@ export type SecretSpec1 =
 /**
  * CA certificate file (PEM) for an mqtts:// broker with a private CA. `~` and $VARS are expanded; relative to the config file.
  */
-export type PathText1 = string;
+export type PathText2 = string;
 /**
  * Shared secret that signs announcements (HMAC-SHA256). When set, unsigned or wrongly signed announcements are ignored. Use the same value on every machine.
  */
@@ -177,11 +181,11 @@ export type DurationText5 = string | 0;
 /**
  * Where the running daemon writes its process id. `~` and $VARS are expanded; relative to the config file.
  */
-export type PathText2 = string;
+export type PathText3 = string;
 /**
  * Unix socket that `autosync status`, `sync` and `pause` talk to. Default: $XDG_RUNTIME_DIR/autosync-<hash of the config path>.sock, else next to the pidfile.
  */
-export type PathText3 = string;
+export type PathText4 = string;
 
 /**
  * autosync configuration: which folders to keep in sync, how, and how machines tell each other about pushes. Reference: docs/config.md; guide: docs/configuration.md.
@@ -224,6 +228,7 @@ export interface AutosyncConfig {
        * Connect directly to this server address instead of looking up DNS SRV records.
        */
       service?: string;
+      caFile?: PathText1;
       alsoNotify?: JidList;
       /**
        * JIDs besides the account's own whose announcements may trigger a pull.
@@ -247,7 +252,7 @@ export interface AutosyncConfig {
        * Prefix of the topics autosync publishes and subscribes to.
        */
       topicPrefix?: string;
-      caFile?: PathText1;
+      caFile?: PathText2;
     };
     secret?: SecretSpec2;
     /**
@@ -304,8 +309,8 @@ export interface AutosyncConfig {
       coalesce?: DurationText5;
     };
   };
-  pidfile?: PathText2;
-  controlSocket?: PathText3;
+  pidfile?: PathText3;
+  controlSocket?: PathText4;
 }
 /**
  * Settings that apply to every repository unless the repository sets the key itself. A repository's object keys (timers, ignore, …) are merged key by key with these.

@@ -457,6 +457,9 @@ class Resolver {
         password: this.secret(xmpp.password, ["channels", "xmpp", "password"]),
         resource: xmpp.resource ?? `autosync-${host}`,
         ...(xmpp.service !== undefined ? { service: xmpp.service } : {}),
+        ...(xmpp.caFile !== undefined
+          ? { caFile: this.path(xmpp.caFile, ["channels", "xmpp", "caFile"]) }
+          : {}),
         alsoNotify: xmpp.alsoNotify === undefined ? [] : ([] as string[]).concat(xmpp.alsoNotify),
         allowFrom: [...(xmpp.allowFrom ?? [])],
       };

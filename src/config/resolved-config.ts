@@ -62,6 +62,8 @@ export interface ResolvedChannels {
     resource: string;
     /** Direct server address (`xmpp://host:port` or `xmpps://host:port`), skipping DNS SRV. */
     service?: string;
+    /** CA file to trust for the server's certificate (a private CA or a self-signed server). */
+    caFile?: string;
     /** JIDs that get a short human-readable line after pushes and on conflicts. */
     alsoNotify: string[];
     /** JIDs besides the account's own whose announcements may trigger a pull. */

@@ -35,13 +35,14 @@ export const channelMessages = {
     timeout: (target: string, ms: number) =>
       `no answer from ${target} within ${ms} ms (TCP or stream setup timed out)`,
     tls: (target: string, detail: string) =>
-      `TLS with ${target} failed (${detail}); check the server certificate and the service URL scheme`,
+      `TLS with ${target} failed (${detail}); check the server certificate (channels.xmpp.caFile for a private CA or a self-signed server) and the service URL scheme`,
     auth: (jid: string, detail: string) =>
       `the server refused the login of ${jid} (${detail}); check channels.xmpp.jid and its password`,
     protocol: (target: string, detail: string) => `XMPP session with ${target} failed: ${detail}`,
     resourceConflict: (fullJid: string) =>
       `another client logged in as ${fullJid} and the server closed this session; give each machine its own channels.xmpp.resource`,
     badJid: (jid: string) => `channels.xmpp.jid '${jid}' is not a JID like user@example.org`,
+    caFile: (file: string, detail: string) => `cannot read channels.xmpp.caFile ${file}: ${detail}`,
   },
   mqtt: {
     dns: (url: string, detail: string) => `cannot resolve the MQTT broker in ${url} (${detail})`,

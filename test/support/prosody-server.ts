@@ -14,6 +14,8 @@ export interface ProsodyServer {
   port: number;
   /** `xmpp://127.0.0.1:<port>`, for channels.xmpp.service. */
   service: string;
+  /** `xmpps://127.0.0.1:<port>` (direct TLS), when started with a certificate. */
+  tlsService?: string;
   register(user: string, password: string): Promise<string>;
   /** Stops prosody (SIGTERM); `start` brings it back on the same port, accounts kept. */
   stop(): Promise<void>;
@@ -33,13 +35,17 @@ export interface ProsodyServer {
  */
 export async function startProsody(
   domain = "autosync.test",
-  /** Offer STARTTLS with this certificate and require it (see test-certificates.ts). */
+  /**
+   * Offer STARTTLS with this certificate and require it, and accept direct TLS on a second
+   * port (`tlsService`); see test-certificates.ts.
+   */
   tls?: { certFile: string; keyFile: string },
 ): Promise<ProsodyServer> {
   const temp = await makeTempDir("autosync-prosody-");
   const dataDir = join(temp.dir, "data");
   await mkdir(dataDir);
   const port = await freePort();
+  const tlsPort = tls ? await freePort() : undefined;
   const user = userInfo().username;
   const config = [
     "daemonize = false",
@@ -53,7 +59,7 @@ export async function startProsody(
     `log = { { levels = { min = "info" }, to = "file", filename = ${lua(join(temp.dir, "prosody.log"))} } }`,
     'interfaces = { "127.0.0.1" }',
     `c2s_ports = { ${port} }`,
-    "c2s_direct_tls_ports = { }",
+    `c2s_direct_tls_ports = { ${tlsPort ?? ""} }`,
     "legacy_ssl_ports = { }",
     "s2s_ports = { }",
     'modules_enabled = { "roster", "saslauth", "disco", "presence", "message", "iq", "ping", "posix", "tls" }',
@@ -99,7 +105,10 @@ export async function startProsody(
       `prosody accepting on port ${port}`,
       async () => {
         if (started.exitCode !== null) throw new Error(`prosody exited: ${output}`);
-        return acceptsConnections(port);
+        return (
+          (await acceptsConnections(port)) &&
+          (tlsPort === undefined || (await acceptsConnections(tlsPort)))
+        );
       },
       { timeoutMs: 30_000 },
     );
@@ -115,6 +124,7 @@ export async function startProsody(
     domain,
     port,
     service: `xmpp://127.0.0.1:${port}`,
+    ...(tlsPort !== undefined && { tlsService: `xmpps://127.0.0.1:${tlsPort}` }),
     async register(name, password) {
       // prosodyctl writes the account file directly; the running server reads it at login.
       await run("prosodyctl", ["--config", configFile, "register", name, domain, password]);

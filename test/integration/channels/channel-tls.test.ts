@@ -64,6 +64,57 @@ describe("channels over TLS with a private CA", { timeout: 120_000 }, () => {
     assert.match(fileFailure.detail ?? "", /cannot read channels\.mqtt\.caFile .*nope\.pem/);
   });
 
+  test("XMPP with caFile logs in over STARTTLS and xmpps:// and delivers; the CA is trusted by that connection only; a missing caFile names the file", async () => {
+    const certs = await certificates();
+    const prosody = await startProsody("autosync.test", certs);
+    cleanups.push(() => prosody.cleanup());
+    await prosody.register("alice", "pw");
+    const machine = (resource: string, caFile?: string, service = prosody.service) => {
+      const m = startAnnouncer(
+        {
+          xmpp: {
+            jid: "alice@autosync.test",
+            password: { value: "pw" },
+            resource,
+            service,
+            ...(caFile !== undefined && { caFile }),
+            alsoNotify: [],
+            allowFrom: [],
+          },
+        },
+        { instanceId: resource },
+      );
+      cleanups.push(() => m.announcer.stop());
+      return m;
+    };
+    const a = machine("a", certs.caFile);
+    const b = machine("b", certs.caFile);
+    assert.match(prosody.tlsService ?? "", /^xmpps:\/\/127\.0\.0\.1:\d+$/);
+    const direct = machine("direct", certs.caFile, prosody.tlsService);
+    // prosody requires encryption here (c2s_require_encryption): a login means STARTTLS worked.
+    // The sender logs in last: its login waits for the siblings' presence, so it knows both.
+    await Promise.all([b, direct].map((m) => m.announcer.start()));
+    for (const m of [b, direct]) await statusWhen(m, "xmpp", "connected");
+    await a.announcer.start();
+    await statusWhen(a, "xmpp", "connected");
+    a.announcer.announce({ repositoryId: "repo-1", head: "over-starttls" });
+    await waitFor("b (STARTTLS) and the xmpps:// machine hear it", () =>
+      [b, direct].every((m) => m.received.some((r) => r.head === "over-starttls")),
+    );
+
+    // Same process, same server, after the CA was used: without caFile it is still untrusted.
+    const untrusting = machine("untrusting");
+    const missing = machine("missing", join(certs.caFile, "..", "nope.pem"));
+    await Promise.all([untrusting.announcer.start(), missing.announcer.start()]);
+    const tlsFailure = await statusWhen(untrusting, "xmpp", "reconnecting");
+    assert.match(
+      tlsFailure.detail ?? "",
+      /TLS with xmpp:\/\/127\.0\.0\.1:\d+ failed \(.*certificate.*channels\.xmpp\.caFile/,
+    );
+    const fileFailure = await statusWhen(missing, "xmpp", "reconnecting");
+    assert.match(fileFailure.detail ?? "", /cannot read channels\.xmpp\.caFile .*nope\.pem/);
+  });
+
   test("XMPP with STARTTLS and a certificate the client does not trust fails naming TLS", async () => {
     const certs = await certificates();
     const prosody = await startProsody("autosync.test", certs);

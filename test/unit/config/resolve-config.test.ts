@@ -297,6 +297,36 @@ describe("resolving a config", async () => {
     });
   });
 
+  test("channels.xmpp.caFile is expanded like MQTT's, relative to the config file; an unset variable in it is an error there", async () => {
+    const relative = await resolve({
+      version: 1,
+      repositories: [{ path: "notes" }],
+      channels: {
+        xmpp: { jid: "me@example.org", password: "pw", caFile: "certs/xmpp-ca.pem" },
+        mqtt: { url: "mqtts://broker:8883", caFile: "~/broker-ca.pem" },
+      },
+    });
+    assert.ok(relative.ok, JSON.stringify(relative.diagnostics));
+    assert.equal(relative.config.channels.xmpp?.caFile, join(dir, "certs", "xmpp-ca.pem"));
+    assert.equal(relative.config.channels.mqtt?.caFile, join(dir, "broker-ca.pem"));
+
+    const unset = await resolve(
+      {
+        version: 1,
+        repositories: [{ path: "notes" }],
+        channels: {
+          xmpp: { jid: "me@example.org", password: "pw", caFile: "$NO_SUCH_DIR/ca.pem" },
+        },
+      },
+      "off",
+    );
+    assert.equal(unset.ok, false);
+    assert.deepEqual(
+      unset.diagnostics.filter((d) => d.severity === "error").map((d) => d.keyPath),
+      ["channels.xmpp.caFile"],
+    );
+  });
+
   test("the schema's documented defaults are the ones the code applies", () => {
     const defs = readSchema("autosync").$defs as Record<
       string,
