@@ -43,7 +43,11 @@ export interface ConflictCopy {
   path: string;
   /** Where the local version was kept. Undefined when the local side was a deletion. */
   copyPath?: string;
-  kind: "both-modified" | "both-added" | "deleted-locally" | "deleted-remotely";
+  /**
+   * `directory-file`: a file and a directory met at one path; the directory stays at `path`
+   * and the file, from whichever side, is kept beside it under `copyPath`.
+   */
+  kind: "both-modified" | "both-added" | "deleted-locally" | "deleted-remotely" | "directory-file";
 }
 
 /** A commit an operation made on its own, reported so no commit goes unseen. */

@@ -704,7 +704,28 @@ class GitOperations implements RepoOperations {
       const base = stages.get(1);
       const ours = stages.get(2);
       const theirs = stages.get(3);
-      if (ours && theirs) {
+      const beside = ours && theirs ? undefined : await this.besideDirectory(path, ours ?? theirs);
+      if (beside) {
+        // git's directory/file conflict: it wrote the file beside the directory as
+        // `name~<branch>`. The file gets the conflict-copy name every other kept side has,
+        // and the `~` name (whose bytes the copy now holds) goes.
+        const written = await writeConflictCopy({
+          root: this.root,
+          path: beside.directory,
+          host: request.host,
+          nowMs: request.nowMs,
+          content: beside.content,
+          mode: beside.mode,
+        });
+        if (written.created) await onCopyCreated(written.copyPath);
+        await rm(join(this.root, path), { force: true });
+        await this.git.ok("markResolved", { paths: [path, written.copyPath] });
+        conflicts.push({
+          path: beside.directory,
+          copyPath: written.copyPath,
+          kind: "directory-file",
+        });
+      } else if (ours && theirs) {
         const kind = base ? "both-modified" : "both-added";
         let copyPath: string | undefined;
         // Same bytes on both sides need no copy; a conflict copy is never conflicted again
@@ -746,6 +767,27 @@ class GitOperations implements RepoOperations {
       }
     }
     return conflicts;
+  }
+
+  /**
+   * The bytes of a file git moved to `name~<branch>` because a directory took `name`; undefined
+   * for any other one-sided conflict (and for submodules, which have no bytes).
+   */
+  private async besideDirectory(path: string, side: StageEntry | undefined) {
+    const directory = /^(.+)~[^/~]+$/.exec(path)?.[1];
+    if (!side || side.mode === GITLINK_MODE || directory === undefined) return undefined;
+    const info = await lstat(join(this.root, directory)).catch(() => undefined);
+    if (!info?.isDirectory()) return undefined;
+    const onDisk = await readFile(join(this.root, path)).catch(() => undefined);
+    const version = await this.git.ok(
+      "showVersion",
+      { object: side.object, path },
+      { binaryOutput: true },
+    );
+    const content = version.stdoutBytes ?? new TextEncoder().encode(version.stdout);
+    // Only what git wrote there: anything else at that name is the user's and stays.
+    if (!onDisk || !Buffer.from(content).equals(onDisk)) return undefined;
+    return { directory, content, mode: side.mode === "100755" ? 0o755 : 0o644 };
   }
 
   /** Unmerged paths → stage number (1 base, 2 ours, 3 theirs) → version. */

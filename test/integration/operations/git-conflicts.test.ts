@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { access, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isConflictCopy } from "../../../src/operations/conflict-copy-name.js";
 import { createOperations } from "../../../src/operations/create-operations.js";
@@ -321,4 +321,68 @@ test("a conflict the user resolved by hand while autosync was down survives the 
     status.entries.map((entry) => [entry.path, entry.action]),
     [[copies[0], "added"]],
   );
+});
+
+test("a file on one side and a directory on the other: the directory stays, the file is kept beside it", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "seed.md": "seed\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { thing: "a file made on a\n" });
+  await mkdir(join(b.dir, "thing"));
+  await writeFile(join(b.dir, "thing", "inner.md"), "inside the directory made on b\n");
+
+  const conflicts = await pullConflicts(b, "laptop");
+  assert.equal(conflicts.length, 1, JSON.stringify(conflicts));
+  const [conflict] = conflicts;
+  assert.equal(conflict?.path, "thing");
+  assert.equal(conflict?.kind, "directory-file");
+  assert.match(
+    conflict?.copyPath ?? "",
+    /^thing \(conflict laptop 2026-11-25 134501 [0-9a-f]{6}\)$/,
+  );
+  assert.equal(await readFile(join(b.dir, conflict!.copyPath!), "utf8"), "a file made on a\n");
+  assert.equal(
+    await readFile(join(b.dir, "thing", "inner.md"), "utf8"),
+    "inside the directory made on b\n",
+  );
+  assert.deepEqual(
+    (await readdir(b.dir)).filter((name) => name.includes("~")),
+    [],
+    "no git `name~branch` file left",
+  );
+  await assertNotMidMerge(b);
+  assert.equal(await b.git("status", "--porcelain"), "");
+
+  // The other way round: A pulls B's directory over its file.
+  await expectOutcome(b.ops, { kind: "push" }, "pushed");
+  await expectOutcome(a.ops, pullRequest("a"), "updated");
+  assert.deepEqual(await treeOf(a), await treeOf(b));
+});
+
+test("a local file meets a remote directory of the same name: the local file is kept beside it", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "seed.md": "seed\n" });
+  const b = await world.clone("b");
+  await mkdir(join(a.dir, "thing"));
+  await commitAndPush(a, { "thing/inner.md": "inside the directory made on a\n" });
+  await writeFile(join(b.dir, "thing"), "a file made on b\n");
+
+  const conflicts = await pullConflicts(b, "laptop");
+  assert.equal(conflicts.length, 1, JSON.stringify(conflicts));
+  assert.equal(conflicts[0]?.kind, "directory-file");
+  const copy = conflicts[0]?.copyPath ?? "";
+  assert.match(copy, /^thing \(conflict laptop /);
+  assert.equal(await readFile(join(b.dir, copy), "utf8"), "a file made on b\n");
+  assert.equal(
+    await readFile(join(b.dir, "thing", "inner.md"), "utf8"),
+    "inside the directory made on a\n",
+  );
+  assert.deepEqual(
+    (await readdir(b.dir)).filter((name) => name.includes("~")),
+    [],
+  );
+  await assertNotMidMerge(b);
+  assert.equal(await b.git("status", "--porcelain"), "");
 });
