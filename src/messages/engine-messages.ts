@@ -108,7 +108,13 @@ export const engineMessages = {
         const conflicts = detail.conflicts ?? [];
         const first = conflicts
           .slice(0, 3)
-          .map((c) => (c.copyPath ? `${c.path} (yours kept as ${c.copyPath})` : c.path));
+          .map((c) =>
+            !c.copyPath
+              ? c.path
+              : c.kind === "directory-file"
+                ? `${c.path} (a file and a folder; the file kept as ${c.copyPath})`
+                : `${c.path} (yours kept as ${c.copyPath})`,
+          );
         const more =
           conflicts.length > 3 ? ` and ${groupThousands(conflicts.length - 3)} more` : "";
         return {
