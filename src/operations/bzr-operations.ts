@@ -1,11 +1,6 @@
 import { lstat, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type {
-  ConflictCopy,
-  LocalCommit,
-  OperationRequest,
-  OperationResult,
-} from "../engine/operation.js";
+import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
 import type { StatusEntry } from "../engine/status-entry.js";
 import { operationsMessages } from "../messages/operations-messages.js";
 import {
@@ -24,18 +19,17 @@ import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
 import { mergeJournal } from "./merge-journal.js";
 import {
-  commandFailure,
-  OperationFailure,
-  RemoteUnreachable,
-  withLocalCommit,
-} from "./operation-failure.js";
+  originReport,
+  runPullSequence,
+  type OriginOutcome,
+  type PullRequest,
+} from "./pull-sequence.js";
+import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
-import { isSafePullUrl, type PullOrigin, type PullOriginReport } from "../engine/pull-origin.js";
+import { isSafePullUrl, type PullOrigin } from "../engine/pull-origin.js";
 import type { RepoDescription, RepoOperations } from "./repo-operations.js";
-
-type PullRequest = Extract<OperationRequest, { kind: "pull" }>;
 
 /** The branch this one was made from: every clone pushes to and merges from it. */
 const REMOTE = ":parent";
@@ -252,106 +246,42 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     throw commandFailure(result);
   }
 
-  async function pull(request: PullRequest): Promise<OperationResult> {
-    const made: { commit?: LocalCommit } = {};
-    try {
-      return await pullInto(request, made);
-    } catch (error) {
-      throw withLocalCommit(error, made.commit);
-    }
-  }
-
-  async function pullInto(
-    request: PullRequest,
-    sink: { commit?: LocalCommit },
-  ): Promise<OperationResult> {
-    if (await mergePending()) {
-      const started = await journal.read();
-      if (!started) throw new OperationFailure(operationsMessages.mergeInProgress);
-      // Our own merge, left open by a kill: finish it exactly as the pull would have.
-      const conflicts = await merge(started.local, started.other, request, { resume: true });
-      const after = (await head()) ?? "";
-      const changedPaths = await changedBetween(started.local, after);
-      return {
-        kind: "pull",
-        outcome: "updated",
-        head: after,
-        changedPaths,
-        conflicts,
-        needsPush: true,
-      };
-    }
-    // A note without a merge: killed before the merge began or after it was committed.
-    await journal.clear();
-
-    // Everything local is committed first: the merge then works on commits only, and undoing
-    // it (revert) cannot touch a single local edit.
-    let needsPush = false;
-    let made: { localCommit: LocalCommit } | Record<string, never> = {};
-    const local = await status();
-    if (local.kind === "status" && local.outcome === "ok" && local.entries.length > 0) {
-      const committed = await commit(local.entries, request.commitMessage);
-      if (committed.kind === "commit" && committed.outcome === "committed") {
-        needsPush = true;
-        // Reported like any commit: the engine would otherwise never know it was made.
-        const message = request.commitMessage;
-        sink.commit = { head: committed.head, entries: committed.entries, message };
-        made = { localCommit: sink.commit };
-      }
-    }
-    const before = await head();
-
-    // The announcing machine first (peers.pullFromOrigin), then the central remote as always:
-    // the remote stays the authority, and the push after this pull keeps it so.
-    const fromOrigin = request.origin ? await pullFromOrigin(request, request.origin) : undefined;
-    const current = fromOrigin ? await head() : before;
-
-    // The tip we merge, named by id: the merge and the versions read for keep-both then agree
-    // even if someone pushes meanwhile.
-    const tipResult = await commands.run("resolveRef", { ref: REMOTE }, { network: true });
-    if (tipResult.failed) {
-      // What came from the origin stays merged and committed; the engine retries the remote.
-      if (OFFLINE.test(tipResult.stderr)) throw new RemoteUnreachable(lastLine(tipResult));
-      throw commandFailure(tipResult);
-    }
-    const remoteTip = revisionId(tipResult);
-    let conflicts = fromOrigin?.conflicts ?? [];
-    if (remoteTip !== undefined && remoteTip !== current) {
-      const central = await integrate(request, current, remoteTip, { location: REMOTE });
-      conflicts = [...conflicts, ...central.conflicts];
-      needsPush = needsPush || central.merged;
-    }
-    const after = await head();
-    // Our head differs from the remote's: we are ahead (a local commit, a merge), push.
-    needsPush =
-      needsPush || (fromOrigin?.merged ?? false) || (after !== undefined && after !== remoteTip);
-    const report = fromOrigin ? { origin: fromOrigin.report } : {};
-    if (after === undefined || after === before) {
-      return {
-        kind: "pull",
-        outcome: "up-to-date",
-        head: after ?? "",
-        changedPaths: [],
-        conflicts,
-        needsPush,
-        ...report,
-        ...made,
-      };
-    }
-    const changedPaths =
-      before === undefined
-        ? splitNul((await commands.ok("trackedCount", { paths: [] })).stdout)
-        : await changedBetween(before, after);
-    return {
-      kind: "pull",
-      outcome: "updated",
-      head: after,
-      changedPaths,
-      conflicts,
-      needsPush,
-      ...report,
-      ...made,
-    };
+  function pull(request: PullRequest): Promise<OperationResult> {
+    return runPullSequence(request, {
+      mergePending,
+      journal,
+      finishMerge: (started, request) =>
+        merge(started.local, started.other, request, { resume: true }),
+      head,
+      status: () => status(),
+      commit,
+      fromOrigin: pullFromOrigin,
+      fromRemote: async (request) => {
+        // The tip we merge, named by id: the merge and the versions read for keep-both then
+        // agree even if someone pushes meanwhile.
+        const tipResult = await commands.run("resolveRef", { ref: REMOTE }, { network: true });
+        if (tipResult.failed) {
+          if (OFFLINE.test(tipResult.stderr)) throw new RemoteUnreachable(lastLine(tipResult));
+          throw commandFailure(tipResult);
+        }
+        const remoteTip = revisionId(tipResult);
+        const current = await head();
+        const integrated =
+          remoteTip !== undefined && remoteTip !== current
+            ? await integrate(request, current, remoteTip, { location: REMOTE })
+            : { conflicts: [], merged: false };
+        // Our head differs from the remote's: we are ahead (a local commit, a merge), push.
+        const ahead = async () => {
+          const after = await head();
+          return after !== undefined && after !== remoteTip;
+        };
+        return { ...integrated, ahead };
+      },
+      changedBetween: async (from, to) =>
+        from === undefined
+          ? splitNul((await commands.ok("trackedCount", { paths: [] })).stdout)
+          : changedBetween(from, to),
+    });
   }
 
   /**
@@ -387,22 +317,15 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
    * The announcing machine's branch, fetched and integrated like the remote's. Never fails the
    * pull: an unreachable, slow or refused peer is only reported, and the remote follows.
    */
-  async function pullFromOrigin(
-    request: PullRequest,
-    origin: PullOrigin,
-  ): Promise<{ report: PullOriginReport; conflicts: ConflictCopy[]; merged: boolean }> {
-    const shown = stripCredentials(origin.url);
-    const report = (outcome: PullOriginReport["outcome"], detail?: string) => ({
-      report: { url: shown, outcome, ...(detail !== undefined ? { detail } : {}) },
-      conflicts: [],
-      merged: false,
-    });
+  async function pullFromOrigin(request: PullRequest, origin: PullOrigin): Promise<OriginOutcome> {
     // The URL came over the network: it must never become an option or a command.
-    if (!isSafePullUrl(origin.url)) return report("rejected");
-    if (origin.head !== undefined && (await hasRevision(origin.head))) return report("up-to-date");
+    if (!isSafePullUrl(origin.url)) return originReport(origin.url, "rejected");
+    if (origin.head !== undefined && (await hasRevision(origin.head))) {
+      return originReport(origin.url, "up-to-date");
+    }
     const source: MergeSource = {
       location: origin.url,
-      label: shown,
+      label: stripCredentials(origin.url),
       timeoutMs: ORIGIN_TIMEOUT_MS,
     };
     const tipResult = await commands.run(
@@ -411,19 +334,22 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       { network: true, ...timeoutOf(source) },
     );
     if (tipResult.failed) {
-      return report("failed", tipResult.timedOut ? "timed out" : lastLine(tipResult));
+      const detail = tipResult.timedOut ? "timed out" : lastLine(tipResult);
+      return originReport(origin.url, "failed", detail);
     }
     const tip = revisionId(tipResult);
-    if (tip === undefined || (await hasRevision(tip))) return report("up-to-date");
+    if (tip === undefined || (await hasRevision(tip))) {
+      return originReport(origin.url, "up-to-date");
+    }
     const before = await head();
     try {
       const integrated = await integrate(request, before, tip, source);
-      if ((await head()) === before) return report("up-to-date");
-      return { report: { url: shown, outcome: "merged" }, ...integrated };
+      if ((await head()) === before) return originReport(origin.url, "up-to-date");
+      return { ...integrated, report: originReport(origin.url, "merged").report };
     } catch (error) {
       // A failed merge was undone (see merge); the central pull tries the remote as always.
       if (error instanceof OperationFailure || error instanceof RemoteUnreachable) {
-        return report("failed", error.message);
+        return originReport(origin.url, "failed", error.message);
       }
       throw error;
     }

@@ -1,12 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { lstat, readlink, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type {
-  ConflictCopy,
-  LocalCommit,
-  OperationRequest,
-  OperationResult,
-} from "../engine/operation.js";
+import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
 import type { StatusEntry } from "../engine/status-entry.js";
 import { operationsMessages } from "../messages/operations-messages.js";
 import { isStorableInHg, parseHgStatus } from "../recipes/status-parsers/hg-status-parser.js";
@@ -14,22 +9,23 @@ import type { CommandResult } from "../runtime/command-runner.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
-import {
-  commandFailure,
-  OperationFailure,
-  RemoteUnreachable,
-  withLocalCommit,
-} from "./operation-failure.js";
+import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
-import { isSafePullUrl, type PullOrigin, type PullOriginReport } from "../engine/pull-origin.js";
+import { isSafePullUrl, type PullOrigin } from "../engine/pull-origin.js";
 import type { RepoDescription, RepoOperations } from "./repo-operations.js";
 import { commitIdentityEnv } from "./commit-identity.js";
 import { withSizes } from "./entry-sizes.js";
 import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
 import { isStaleLockHolder } from "./lock-holder.js";
 import { mergeJournal } from "./merge-journal.js";
+import {
+  originReport,
+  runPullSequence,
+  type OriginOutcome,
+  type PullRequest,
+} from "./pull-sequence.js";
 
 /** hg's name for the remote every clone pushes to and pulls from. */
 const REMOTE = "default";
@@ -190,101 +186,33 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
     throw commandFailure(result);
   }
 
-  async function pull(
-    request: Extract<OperationRequest, { kind: "pull" }>,
-  ): Promise<OperationResult> {
-    const made: { commit?: LocalCommit } = {};
-    try {
-      return await pullInto(request, made);
-    } catch (error) {
-      throw withLocalCommit(error, made.commit);
-    }
-  }
-
-  async function pullInto(
-    request: Extract<OperationRequest, { kind: "pull" }>,
-    sink: { commit?: LocalCommit },
-  ): Promise<OperationResult> {
-    if (await mergeInProgress()) {
-      const started = await journal.read();
-      if (!started) throw new OperationFailure(operationsMessages.mergeInProgress);
-      // Our own merge, left open by a kill: finish it exactly as the pull would have.
-      const conflicts = await merge(started.local, started.other, request, { resume: true });
-      const after = (await head()) ?? "";
-      const changedPaths = await changedBetween(started.local, after);
-      return {
-        kind: "pull",
-        outcome: "updated",
-        head: after,
-        changedPaths,
-        conflicts,
-        needsPush: true,
-      };
-    }
-    // A note without a merge: killed before the merge began or after it was committed.
-    await journal.clear();
-
-    // Everything local is committed first: the merge then works on commits only, and undoing
-    // it (update --clean) cannot touch a single local edit.
-    let needsPush = false;
-    let made: { localCommit: LocalCommit } | Record<string, never> = {};
-    const local = await status();
-    if (local.kind === "status" && local.outcome === "ok" && local.entries.length > 0) {
-      const committed = await commit(local.entries, request.commitMessage);
-      if (committed.kind === "commit" && committed.outcome === "committed") {
-        needsPush = true;
-        // Reported like any commit: the engine would otherwise never know it was made.
-        const message = request.commitMessage;
-        sink.commit = { head: committed.head, entries: committed.entries, message };
-        made = { localCommit: sink.commit };
-      }
-    }
-    const before = await head();
-    // The announcing machine first (peers.pullFromOrigin), then the central remote as always:
-    // the remote stays the authority, and the push after this pull keeps it so.
-    const fromOrigin = request.origin ? await pullFromOrigin(request, request.origin) : undefined;
-    const pulled = await commands.run("pull", { remote: REMOTE }, { network: true });
-    if (pulled.failed) {
-      // What came from the origin stays merged and committed; the engine retries the remote.
-      if (OFFLINE.test(pulled.stdout + pulled.stderr))
-        throw new RemoteUnreachable(lastLine(pulled));
-      throw commandFailure(pulled);
-    }
-    const central = await integrateIncoming(request);
-    needsPush = needsPush || central.merged || (fromOrigin?.merged ?? false);
-    if (!needsPush) {
-      // A merge with a peer may have been made by an earlier pull that then found the remote
-      // offline: its commits are still drafts (never pushed to a publishing remote).
-      needsPush = (await readNode("draft() and ancestors(.)")) !== undefined;
-    }
-    const conflicts = [...(fromOrigin?.conflicts ?? []), ...central.conflicts];
-    const after = (await head()) ?? "";
-    const report = fromOrigin ? { origin: fromOrigin.report } : {};
-    if (after === (before ?? "")) {
-      return {
-        kind: "pull",
-        outcome: "up-to-date",
-        head: after,
-        changedPaths: [],
-        conflicts,
-        needsPush,
-        ...report,
-        ...made,
-      };
-    }
-    const changedPaths = before
-      ? await changedBetween(before, after)
-      : await changedBetween("null", after);
-    return {
-      kind: "pull",
-      outcome: "updated",
-      head: after,
-      changedPaths,
-      conflicts,
-      needsPush,
-      ...report,
-      ...made,
-    };
+  function pull(request: PullRequest): Promise<OperationResult> {
+    return runPullSequence(request, {
+      mergePending: mergeInProgress,
+      journal,
+      finishMerge: (started, request) =>
+        merge(started.local, started.other, request, { resume: true }),
+      head,
+      status: () => status(),
+      commit,
+      fromOrigin: pullFromOrigin,
+      fromRemote: async (request) => {
+        const pulled = await commands.run("pull", { remote: REMOTE }, { network: true });
+        if (pulled.failed) {
+          if (OFFLINE.test(pulled.stdout + pulled.stderr)) {
+            throw new RemoteUnreachable(lastLine(pulled));
+          }
+          throw commandFailure(pulled);
+        }
+        return {
+          ...(await integrateIncoming(request)),
+          // A merge with a peer may have been made by an earlier pull that then found the
+          // remote offline: its commits are still drafts (never pushed to a publishing remote).
+          ahead: async () => (await readNode("draft() and ancestors(.)")) !== undefined,
+        };
+      },
+      changedBetween: (from, to) => changedBetween(from ?? "null", to),
+    });
   }
 
   /**
@@ -292,7 +220,7 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
    * is committed before this runs, so an update or merge never meets an uncommitted edit.
    */
   async function integrateIncoming(
-    request: Extract<OperationRequest, { kind: "pull" }>,
+    request: PullRequest,
   ): Promise<{ conflicts: ConflictCopy[]; merged: boolean }> {
     const before = await head();
     const heads = await commands.run("resolveRef", { ref: "heads(branch(.))" });
@@ -317,21 +245,12 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
    * `hg pull` from the announcing machine, then the same update or keep-both merge as for the
    * remote. Never fails the pull: an unreachable, slow or refused peer is only reported.
    */
-  async function pullFromOrigin(
-    request: Extract<OperationRequest, { kind: "pull" }>,
-    origin: PullOrigin,
-  ): Promise<{ report: PullOriginReport; conflicts: ConflictCopy[]; merged: boolean }> {
-    const shown = stripCredentials(origin.url);
-    const report = (outcome: PullOriginReport["outcome"], detail?: string) => ({
-      report: { url: shown, outcome, ...(detail !== undefined ? { detail } : {}) },
-      conflicts: [],
-      merged: false,
-    });
+  async function pullFromOrigin(request: PullRequest, origin: PullOrigin): Promise<OriginOutcome> {
     // The URL came over the network: it must never become an option or a command.
-    if (!isSafePullUrl(origin.url)) return report("rejected");
+    if (!isSafePullUrl(origin.url)) return originReport(origin.url, "rejected");
     if (origin.head !== undefined && /^[0-9a-f]{40}$/.test(origin.head)) {
       if ((await readNode(`${origin.head} and ancestors(.)`)) !== undefined) {
-        return report("up-to-date");
+        return originReport(origin.url, "up-to-date");
       }
     }
     const program = commands.argv("pull", { remote: REMOTE })[0] ?? "hg";
@@ -340,15 +259,19 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
       env: { ...recipe.env },
       timeoutMs: Math.min(options.networkTimeoutMs ?? ORIGIN_TIMEOUT_MS, ORIGIN_TIMEOUT_MS),
     });
-    if (pulled.failed) return report("failed", pulled.timedOut ? "timed out" : lastLine(pulled));
+    if (pulled.failed) {
+      return originReport(origin.url, "failed", pulled.timedOut ? "timed out" : lastLine(pulled));
+    }
     const before = await head();
     try {
       const integrated = await integrateIncoming(request);
-      if ((await head()) === before) return report("up-to-date");
-      return { report: { url: shown, outcome: "merged" }, ...integrated };
+      if ((await head()) === before) return originReport(origin.url, "up-to-date");
+      return { ...integrated, report: originReport(origin.url, "merged").report };
     } catch (error) {
       // The merge was undone (see merge); the central pull tries again with the same heads.
-      if (error instanceof OperationFailure) return report("failed", error.message);
+      if (error instanceof OperationFailure) {
+        return originReport(origin.url, "failed", error.message);
+      }
       throw error;
     }
   }
@@ -378,7 +301,7 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
   async function merge(
     local: string,
     other: string,
-    request: Extract<OperationRequest, { kind: "pull" }>,
+    request: PullRequest,
     { resume = false }: { resume?: boolean } = {},
   ): Promise<ConflictCopy[]> {
     const created: string[] = [];

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { rename, unlink, writeFile } from "node:fs/promises";
+import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { stringify } from "yaml";
+import { startEmbeddedBroker } from "../../../src/channels/embedded-broker.js";
 import {
   SyncFixture,
   gitBlobId,
@@ -11,6 +13,7 @@ import {
   writeFileIn,
   type Dvcs,
 } from "../../support/sync-fixture.js";
+import { waitFor } from "../../support/wait-for.js";
 
 const CONFLICT_COPY = / \(conflict beta \d{4}-\d{2}-\d{2} \d{6}( [^()/]+)?\)\.md$/;
 
@@ -66,6 +69,47 @@ for (const dvcs of ["hg", "bzr"] as Dvcs[]) {
       );
       assert.deepEqual(stray, [], "no merge leftovers in the trees");
       assert.equal(await fixture.remoteConflictMarkers(), "", "no conflict markers in the remote");
+    });
+
+    test(`${dvcs}: with pullFromOrigin, B fetches A's push from A's own working copy`, async (t) => {
+      const fixture = await SyncFixture.create(t, {
+        dvcs,
+        seed: { "lan.md": "v1\n" },
+        timers: { pullInterval: "0" },
+      });
+      // After the fixture, so the daemons are stopped before the broker goes.
+      const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
+      t.after(() => broker.close());
+      const [a, b] = [fixture.copy(0), fixture.copy(1)];
+      const channels = { mqtt: { url: broker.url, topicPrefix: "origin" } };
+      const configA = fixture.configFor(a);
+      configA.repositories = [{ path: a.path, name: a.name, pullUrl: a.path }];
+      await writeFile(a.configPath, stringify({ ...configA, channels }));
+      const configB = {
+        ...fixture.configFor(b),
+        channels: { ...channels, peers: { pullFromOrigin: true } },
+      };
+      await writeFile(b.configPath, stringify(configB));
+      const [, procB] = await fixture.startAll();
+
+      await writeFile(join(a.path, "lan.md"), "v2 over the LAN\n");
+      await waitFor(
+        "A's edit to reach B",
+        async () =>
+          (await readFile(join(b.path, "lan.md"), "utf8").catch(() => "")) === "v2 over the LAN\n",
+        { timeoutMs: 60_000 },
+      );
+      await waitFor("B to report the fetch from A", () =>
+        procB!.events.some(
+          (e) =>
+            e.type === "info" &&
+            e.message.includes(a.path) &&
+            /fetched from the announcing machine first/.test(e.message),
+        ),
+      );
+      const errors = fixture.processes.flatMap((p) => p.events.filter((e) => e.type === "error"));
+      assert.deepEqual(errors, []);
+      await waitForConvergence(fixture, [a, b], 60_000);
     });
   });
 }
