@@ -16,11 +16,14 @@ export interface PullOriginReport {
   detail?: string;
 }
 
-const ALLOWED_SCHEMES = new Set(["ssh:", "git:", "http:", "https:", "file:"]);
+// sftp:// and bzr+ssh:// are how brz reaches a branch on another machine (git and hg refuse
+// them and the peer is reported as failed); every one gets the same host checks.
+const ALLOWED_SCHEMES = new Set(["ssh:", "git:", "http:", "https:", "file:", "sftp:", "bzr+ssh:"]);
 const MAX_URL_LENGTH = 2048;
 
 /**
- * Accepts ssh://, git://, http(s)://, file:// URLs and absolute paths, nothing else. A peer's
+ * Accepts ssh://, git://, http(s)://, file://, sftp://, bzr+ssh:// URLs and absolute paths,
+ * nothing else. A peer's
  * URL reaches git/hg/brz as an argument: a leading `-` would be an option
  * (`--upload-pack=…` runs a command), `ext::`/`fd::` transports and scp-like `host:path`
  * spellings (which hide a leading-dash host) are refused, and so are control characters.

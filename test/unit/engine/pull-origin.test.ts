@@ -113,6 +113,8 @@ describe("which pull URLs a peer may send", () => {
     "file:///home/me/notes",
     "/home/me/notes",
     "/home/me/my notes",
+    "sftp://laptop.lan/home/me/notes",
+    "bzr+ssh://me@laptop.lan/~/notes",
   ];
   const refused = [
     "--upload-pack=touch /tmp/x",
@@ -125,6 +127,9 @@ describe("which pull URLs a peer may send", () => {
     "relative/path",
     "//server/share",
     "ftp://laptop/notes",
+    "bzr+ssh://-oProxyCommand=x/notes",
+    "sftp://-oProxyCommand@laptop/notes",
+    "bzr://laptop/notes",
     "file://otherhost/notes",
     "/home/me/notes\n--upload-pack=x",
     "",
