@@ -5,8 +5,7 @@ import type { EventBus } from "../events/event-bus.js";
 import { type Clock, systemClock } from "../runtime/clock.js";
 import type { Channel } from "./channel.js";
 import { ChannelHub, type ChannelHubOptions } from "./channel-hub.js";
-import { MqttChannel } from "./mqtt-channel.js";
-import { XmppChannel } from "./xmpp-channel.js";
+import { LazyChannel } from "./lazy-channel.js";
 
 export interface AnnouncerOptions {
   /** This machine's name (ResolvedConfig.host). */
@@ -28,7 +27,9 @@ export interface AnnouncerOptions {
 /**
  * The daemon's announcer: one hub over every configured channel (none configured is fine:
  * announcements then go nowhere and the pull interval does the work). Secrets are read at
- * each connect, never at construction, so building an announcer never runs a command.
+ * each connect, never at construction, so building an announcer never runs a command; the
+ * transport modules are imported at the first connect too, so an unconfigured channel costs
+ * no memory.
  */
 export function createAnnouncer(
   channels: ResolvedChannels,
@@ -39,13 +40,16 @@ export function createAnnouncer(
   const { xmpp, mqtt } = channels;
   if (xmpp) {
     built.push(
-      new XmppChannel(xmpp, {
-        host: options.host,
-        password: () => resolveSecret(xmpp.password, options.env),
-        ...(options.xmppKeepalive !== undefined && { keepalive: options.xmppKeepalive }),
-        ...(options.connectTimeoutMs !== undefined && {
-          connectTimeoutMs: options.connectTimeoutMs,
-        }),
+      new LazyChannel("xmpp", async () => {
+        const { XmppChannel } = await import("./xmpp-channel.js");
+        return new XmppChannel(xmpp, {
+          host: options.host,
+          password: () => resolveSecret(xmpp.password, options.env),
+          ...(options.xmppKeepalive !== undefined && { keepalive: options.xmppKeepalive }),
+          ...(options.connectTimeoutMs !== undefined && {
+            connectTimeoutMs: options.connectTimeoutMs,
+          }),
+        });
       }),
     );
   } else {
@@ -54,12 +58,15 @@ export function createAnnouncer(
   if (mqtt) {
     const password = mqtt.password;
     built.push(
-      new MqttChannel(mqtt, {
-        instanceId: options.instanceId,
-        ...(password !== undefined && { password: () => resolveSecret(password, options.env) }),
-        ...(options.connectTimeoutMs !== undefined && {
-          connectTimeoutMs: options.connectTimeoutMs,
-        }),
+      new LazyChannel("mqtt", async () => {
+        const { MqttChannel } = await import("./mqtt-channel.js");
+        return new MqttChannel(mqtt, {
+          instanceId: options.instanceId,
+          ...(password !== undefined && { password: () => resolveSecret(password, options.env) }),
+          ...(options.connectTimeoutMs !== undefined && {
+            connectTimeoutMs: options.connectTimeoutMs,
+          }),
+        });
       }),
     );
   } else {

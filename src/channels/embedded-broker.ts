@@ -1,5 +1,4 @@
 import { createServer, type AddressInfo, type Server } from "node:net";
-import { Aedes } from "aedes";
 
 export interface EmbeddedBroker {
   host: string;
@@ -18,6 +17,9 @@ export async function startEmbeddedBroker({
   host = "127.0.0.1",
   port = 1883,
 }: { host?: string; port?: number } = {}): Promise<EmbeddedBroker> {
+  // Imported here, not at the top: the command list loads this module for every command (through
+  // `broker` and `demo`), and aedes' module tree would stay resident in `autosync run`.
+  const { Aedes } = await import("aedes");
   const broker = await Aedes.createBroker();
   const server: Server = createServer(broker.handle);
   try {

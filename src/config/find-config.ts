@@ -1,6 +1,5 @@
 import { homedir } from "node:os";
 import { basename } from "node:path";
-import { cosmiconfig } from "cosmiconfig";
 
 /**
  * Where autosync looks, in each directory from cwd up to the home directory, then in the user
@@ -36,6 +35,9 @@ export async function findConfig({
   cwd: string;
   env: NodeJS.ProcessEnv;
 }): Promise<FoundConfig | undefined> {
+  // Imported only when searching: with `--config` the file is known and cosmiconfig (with its
+  // own loaders' dependencies) never needs to be in memory.
+  const { cosmiconfig } = await import("cosmiconfig");
   const found = () => ({ found: true });
   const explorer = cosmiconfig("autosync", {
     searchPlaces: [...SEARCH_PLACES],

@@ -1,6 +1,5 @@
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import nodeNotifier from "node-notifier";
 import type { Notifier } from "../channels/announcer.js";
 import type { ResolvedNotify } from "../config/resolved-config.js";
 import type { NoticeKind } from "../engine/pipeline.js";
@@ -32,6 +31,18 @@ interface Window {
   count: number;
   latestBody?: string;
 }
+
+/**
+ * node-notifier is imported at the first notice: most runs never show one (notices are off, or
+ * there is no desktop session), and its module tree would otherwise stay resident all along.
+ */
+const sendWithNodeNotifier: SendNotice = (notice, callback) => {
+  import("node-notifier")
+    .then(({ default: nodeNotifier }) => {
+      nodeNotifier.notify(notice, (error) => callback(error ?? null));
+    })
+    .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+};
 
 /**
  * Why desktop notices cannot work here, or undefined when they can. Only Linux is checked:
@@ -77,11 +88,7 @@ export class DesktopNotifier implements Notifier {
     private readonly options: NotifierOptions,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.send =
-      options.send ??
-      ((notice, callback) => {
-        nodeNotifier.notify(notice, (error) => callback(error ?? null));
-      });
+    this.send = options.send ?? sendWithNodeNotifier;
   }
 
   notify(kind: NoticeKind, title: string, body: string): void {
