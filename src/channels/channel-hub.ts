@@ -285,8 +285,12 @@ export class ChannelHub implements Announcer {
           Announcement,
         ];
         slot.outbox.delete(repositoryId);
+        let sent: { recipients: number } | void;
         try {
-          await slot.channel.send(repositoryId, encodeAnnouncement(announcement, this.secret));
+          sent = await slot.channel.send(
+            repositoryId,
+            encodeAnnouncement(announcement, this.secret),
+          );
         } catch (error) {
           // Keep it unless a newer head for the repository arrived meanwhile.
           if (!slot.outbox.has(repositoryId)) this.enqueue(slot, announcement);
@@ -298,6 +302,7 @@ export class ChannelHub implements Announcer {
           repo: this.nameOf(repositoryId),
           channel: slot.channel.name,
           head: announcement.head,
+          ...(sent ? { recipients: sent.recipients } : {}),
         });
       }
     } finally {

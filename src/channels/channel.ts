@@ -12,8 +12,12 @@ export interface Channel {
    * `ChannelError` that says which step failed. The hub retries with backoff.
    */
   connect(): Promise<void>;
-  /** Sends one payload; rejects when the connection is gone (the hub queues and retries). */
-  send(repositoryId: string, payload: string): Promise<void>;
+  /**
+   * Sends one payload; rejects when the connection is gone (the hub queues and retries).
+   * Resolves with the number of recipients when the transport knows it (XMPP sends to each
+   * sibling resource; an MQTT broker does not say who is subscribed).
+   */
+  send(repositoryId: string, payload: string): Promise<{ recipients: number } | void>;
   /** The repositories whose announcements this process wants (MQTT subscribes per id). */
   setRepositories(repositoryIds: readonly string[]): void;
   /** A short human-readable line for the channel's `alsoNotify` recipients, if it has any. */

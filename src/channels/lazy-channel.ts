@@ -32,7 +32,7 @@ export class LazyChannel implements Channel {
     return (await this.channel()).connect();
   }
 
-  async send(repositoryId: string, payload: string): Promise<void> {
+  async send(repositoryId: string, payload: string): Promise<{ recipients: number } | void> {
     return (await this.channel()).send(repositoryId, payload);
   }
 

@@ -193,7 +193,7 @@ export class XmppChannel implements Channel {
     // Every sibling gets every announcement; the hub filters by repository id.
   }
 
-  async send(repositoryId: string, payload: string): Promise<void> {
+  async send(repositoryId: string, payload: string): Promise<{ recipients: number }> {
     const xmpp = this.xmpp;
     if (!xmpp) throw new Error(channelMessages.notConnected(this.name));
     // allowFrom entries with a resource are other accounts' daemons we can address directly.
@@ -201,7 +201,8 @@ export class XmppChannel implements Channel {
       ...this.siblings,
       ...this.config.allowFrom.filter((entry) => entry.includes("/")),
     ];
-    if (targets.length === 0) return;
+    // Nobody to tell: the others pull when they come online (startup and reconnect pulls).
+    if (targets.length === 0) return { recipients: 0 };
     await xmpp.sendMany(
       targets.map((to) =>
         xml(
@@ -214,6 +215,7 @@ export class XmppChannel implements Channel {
         ),
       ),
     );
+    return { recipients: targets.length };
   }
 
   async tellHumans(text: string): Promise<void> {

@@ -40,7 +40,14 @@ export type AutosyncEventBody =
   | { type: "warning"; repo?: string; message: string; hint?: string }
   /** Something needs the user: says what was seen and how to go on. */
   | { type: "error"; repo?: string; message: string; hint?: string }
-  | { type: "announcementSent"; repo: string; channel: string; head: string }
+  | {
+      type: "announcementSent";
+      repo: string;
+      channel: string;
+      head: string;
+      /** How many machines it went to, when the channel knows (0: none was online). */
+      recipients?: number;
+    }
   | { type: "announcementReceived"; repo: string; channel: string; fromHost: string; head?: string }
   | {
       type: "channelStatus";

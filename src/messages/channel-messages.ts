@@ -3,6 +3,13 @@ import type { ChannelFailure } from "../channels/channel.js";
 /** Every line the channels (XMPP, MQTT, the embedded broker) show to a user. */
 export const channelMessages = {
   stopped: "stopped",
+  /** After "announced … via xmpp", when the channel counted its recipients. */
+  recipients: (count: number | undefined) =>
+    count === undefined
+      ? ""
+      : count === 0
+        ? " (no other machine online; they pull when they connect)"
+        : ` (to ${count} machine${count === 1 ? "" : "s"})`,
   notConnected: (channel: string) => `${channel} is not connected`,
   foreignSender: (channel: string, from: string) =>
     `ignored an announcement over ${channel} from ${from}: not this account and not in allowFrom`,

@@ -1,5 +1,6 @@
 /** User-facing text of the runtime: the daemon, its watchers, locks, pidfile and log lines. */
 import type { AutosyncEventBody } from "../events/autosync-event.js";
+import { channelMessages } from "./channel-messages.js";
 
 const INOTIFY_WATCHES = 524288;
 
@@ -120,7 +121,7 @@ export function eventText(event: AutosyncEventBody): string {
     case "error":
       return `${event.type}: ${event.message}${event.hint ? ` — ${event.hint}` : ""}`;
     case "announcementSent":
-      return `announced ${shortId(event.head)} via ${event.channel}`;
+      return `announced ${shortId(event.head)} via ${event.channel}${channelMessages.recipients(event.recipients)}`;
     case "announcementReceived":
       return `${event.fromHost} pushed${event.head ? ` ${shortId(event.head)}` : ""} (via ${event.channel})`;
     case "channelStatus":

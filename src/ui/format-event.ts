@@ -1,4 +1,5 @@
 import type { AutosyncEvent } from "../events/autosync-event.js";
+import { channelMessages } from "../messages/channel-messages.js";
 import { countsText } from "../messages/engine-messages.js";
 import { uiMessages } from "../messages/ui-messages.js";
 import { shortDuration } from "./relative-time.js";
@@ -72,7 +73,10 @@ export function formatEvent(event: AutosyncEvent): LogLine {
     case "error":
       return line("error", `${where}${event.message}${event.hint ? ` — ${event.hint}` : ""}`);
     case "announcementSent":
-      return line("info", `${where}announced ${shortId(event.head)} via ${event.channel}`);
+      return line(
+        "info",
+        `${where}announced ${shortId(event.head)} via ${event.channel}${channelMessages.recipients(event.recipients)}`,
+      );
     case "announcementReceived":
       return line(
         "info",

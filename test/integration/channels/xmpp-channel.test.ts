@@ -111,7 +111,22 @@ describe("XMPP channel against a real prosody", { timeout: 180_000 }, () => {
     assert.equal(heard?.channel, "xmpp");
     assert.equal(heard?.remoteUrl, "https://h/r");
     assert.equal(a.received.length, 0, "the sender never hears itself");
-    assert.ok(a.events.some((e) => e.type === "announcementSent" && e.head === "h-real"));
+    const sent = a.events.find((e) => e.type === "announcementSent" && e.head === "h-real");
+    assert.ok(sent?.type === "announcementSent");
+    assert.equal(sent.recipients, 2, "one message to each sibling");
+  });
+
+  test("an announcement with no other machine online says so instead of claiming delivery", async () => {
+    const lone = machine("m-lone");
+    await lone.announcer.start();
+    await waitFor("connected", () => lone.statusOf("xmpp")?.status === "connected");
+    lone.announcer.announce({ repositoryId: "repo-lone", head: "h-lone" });
+    await waitFor("the send to be reported", () =>
+      lone.events.some((e) => e.type === "announcementSent" && e.head === "h-lone"),
+    );
+    const sent = lone.events.find((e) => e.type === "announcementSent" && e.head === "h-lone");
+    assert.ok(sent?.type === "announcementSent");
+    assert.equal(sent.recipients, 0);
   });
 
   test("a message to the bare JID is not how siblings are reached: daemons run at negative priority", async () => {
