@@ -4,6 +4,7 @@ import { deferToRetry, mayWaitForRetry } from "./offline.js";
 import type { OperationRequest } from "./operation.js";
 import { NO_PENDING, hasPending } from "./pending-changes.js";
 import { waitsForPullBackoff } from "./pull-backoff.js";
+import { isEchoOnly } from "./pull-echo.js";
 import { endCoveredPeriods } from "./rules.js";
 import type { StepContext } from "./step-context.js";
 import { publish } from "./step-context.js";
@@ -136,8 +137,18 @@ function isPatient(ctx: StepContext, item: QueuedAction): boolean {
   return ctx.now < (item.waitingSince ?? ctx.now) + pullPatienceMs(ctx);
 }
 
+/**
+ * Whether a pull waits for the running "commit after changes" quiet period. Not for changes that
+ * are only the echo of the last pull's own writes: no burst of the user's to keep whole there,
+ * and waiting a commitDelay behind every merge slowed each announced pull down (pull-echo.ts).
+ */
 function pullMustWait(ctx: StepContext, item: QueuedAction): boolean {
-  return hasPending(ctx.s.pending) && changeCommitDueAt(ctx) !== undefined && isPatient(ctx, item);
+  return (
+    hasPending(ctx.s.pending) &&
+    !isEchoOnly(ctx.s.pending) &&
+    changeCommitDueAt(ctx) !== undefined &&
+    isPatient(ctx, item)
+  );
 }
 
 export function skippedLargeFiles(ctx: StepContext): string[] {

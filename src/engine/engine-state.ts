@@ -42,6 +42,11 @@ export interface EngineState {
   treeClean?: boolean;
   /** Failed pulls in a row (not offline ones): pulls wait for a backoff; see pull-backoff.ts. */
   pullBackoff?: PullBackoffState;
+  /**
+   * The paths the last pull that merged wrote, and until when the watcher's reports of them
+   * count as that pull's echo (see pull-echo.ts).
+   */
+  pullWrites?: { paths: readonly string[]; until: number };
   /** Seeded PRNG state (mulberry32) for backoff jitter: repeatable per seed. */
   rng: number;
   paused?: PausedState;
@@ -86,6 +91,8 @@ export interface PendingChanges {
   unlisted: number;
   /** Ask for a whole-tree status (watcher overflow, rescan, too many paths, a blocked commit). */
   wholeTree: boolean;
+  /** Every listed path was reported as the echo of a pull's own writes (see pull-echo.ts). */
+  echo?: boolean;
 }
 
 export interface QuietPeriod {

@@ -7,6 +7,7 @@ import type { InFlight } from "./engine-state.js";
 import { applyLargeFileRule } from "./large-files.js";
 import { goOffline, leaveOffline } from "./offline.js";
 import { pullFailed, pullSucceeded, pushRejectedDuringPullBackoff } from "./pull-backoff.js";
+import { rememberPullWrites } from "./pull-echo.js";
 import type { LocalCommit, OperationResult } from "./operation.js";
 import { SAMPLE_SIZE, addPending, mergePending } from "./pending-changes.js";
 import { enterPause } from "./pause.js";
@@ -168,6 +169,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       // Others' commits came in: a push rejected before this was contention, not a remote
       // that refuses us, and must not count toward giving up.
       if (result.outcome === "updated") s.rejectedPushes = 0;
+      if (result.outcome === "updated") rememberPullWrites(ctx, result.changedPaths);
       if (result.needsPush || result.conflicts.length > 0) {
         // A merge or a conflict resolution exists only here until it is pushed: push at once,
         // not after pushDelay, so the other machines converge on it before they edit further.
@@ -376,7 +378,14 @@ export function pushRetryTimerFired(ctx: StepContext): void {
   // A push that went through meanwhile cleared it: a stale timer.
   if (s.pushRetryAt === undefined) return;
   s.pushRetryAt = undefined;
+  // A push running now started after the rejection (one operation at a time), after the pull
+  // the winner's announcement brought: it is the retry, and its own outcome decides (a new
+  // rejection backs off again). Queuing another pull and push only repeated both.
+  if (s.inFlight?.op === "push") return;
   enqueue(ctx, { action: { type: "push" }, origin: "rejected-push" }, true);
+  // A pull running now started after the rejection too: it is the retry's pull, and the push
+  // above runs right after it. Another pull would fetch nothing new.
+  if (s.inFlight?.op === "pull") return;
   enqueue(ctx, { action: { type: "pull" }, origin: "rejected-push" }, true);
 }
 

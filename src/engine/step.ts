@@ -21,6 +21,7 @@ import {
   publish,
 } from "./step-context.js";
 import { pullRetryTimerFired } from "./pull-backoff.js";
+import { withEcho } from "./pull-echo.js";
 import { recheckTimerFired } from "./unhealthy.js";
 
 export interface StepResult {
@@ -48,7 +49,12 @@ export function step(state: EngineState, input: EngineInput, nowMs: number): Ste
       break;
     case "changesObserved":
       if (input.paths.length === 0) break;
-      s.pending = addPending(s.pending, input.paths, s.config.scopedStatusMaxPaths);
+      s.pending = withEcho(
+        ctx,
+        s.pending,
+        addPending(s.pending, input.paths, s.config.scopedStatusMaxPaths),
+        input.paths,
+      );
       publish(ctx, {
         type: "changesDetected",
         repo: s.config.repo,

@@ -59,6 +59,8 @@ interface Write {
   path: string;
   content: string;
   atMs: number;
+  /** Wall clock (ms since epoch), comparable with the events' `time`. */
+  wallMs: number;
   step: number;
 }
 
@@ -145,6 +147,65 @@ async function headOf(fixture: SyncFixture, copy: WorkingCopy): Promise<string> 
   return (await fixture.run("git", ["rev-parse", "HEAD"], copy.path)).trim();
 }
 
+/**
+ * How each copy spent the time after the last edit: when it first held the final head (and by
+ * which event), its operations since the last edit (outcome initials: pull `u`pdated/`=`
+ * up-to-date, push `p`ushed/`r`ejected) and the idle gaps of 100 ms or more between one
+ * operation's end and the next one's start, which is where waiting (quiet periods, backoffs)
+ * shows. The slowest copy is named first.
+ */
+function convergenceBreakdown(
+  processes: AutosyncProcess[],
+  finalHead: string,
+  lastEditWallMs: number,
+): { lines: string[]; perCopy: Record<string, unknown>[] } {
+  const perCopy = processes.map((proc) => {
+    const reached = proc.events.find(
+      (event) =>
+        (event.type === "pulled" || event.type === "pushed" || event.type === "committed") &&
+        event.head === finalHead,
+    );
+    const ops: string[] = [];
+    const gaps: string[] = [];
+    let idleSince: number | undefined;
+    for (const event of proc.events) {
+      if (event.time < lastEditWallMs) continue;
+      if (reached && event.time > reached.time) break;
+      if (event.type === "operationStarted") {
+        if (idleSince !== undefined && event.time - idleSince >= 100) {
+          gaps.push(`${event.time - idleSince} ms before ${event.operation}`);
+        }
+        idleSince = undefined;
+      }
+      if (event.type === "operationFinished") {
+        const initial =
+          event.operation === "pull"
+            ? event.outcome === "updated"
+              ? "(u)"
+              : "(=)"
+            : event.operation === "push"
+              ? event.outcome === "pushed"
+                ? "(p)"
+                : event.outcome === "rejected"
+                  ? "(r)"
+                  : "(=)"
+              : "";
+        ops.push(`${event.operation}${initial}`);
+        idleSince = event.time;
+      }
+    }
+    const atMs = reached ? reached.time - lastEditWallMs : undefined;
+    return { host: proc.copy.host, atMs, by: reached?.type, ops, gaps };
+  });
+  perCopy.sort((a, b) => (b.atMs ?? Infinity) - (a.atMs ?? Infinity));
+  const lines = perCopy.map(
+    (copy) =>
+      `${copy.host} at final head +${copy.atMs ?? "?"} ms (${copy.by ?? "never seen"}): ` +
+      `${copy.ops.join(" ")}${copy.gaps.length > 0 ? `; waited ${copy.gaps.join(", ")}` : ""}`,
+  );
+  return { lines, perCopy };
+}
+
 describe("a fleet of four machines (git, real binary, MQTT announcements)", () => {
   test(
     `four copies editing own and shared files for ${SECONDS} s converge, keep every last write, and push at most twice per commit`,
@@ -172,6 +233,7 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
       }
       const processes = await fixture.startAll();
       const writes: Write[] = [];
+      const report: Record<string, unknown> = {};
       if (LOG_DIR) {
         // The events are held in memory: this works whichever cleanup runs first.
         t.after(async () => {
@@ -182,6 +244,7 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
             await writeFile(join(LOG_DIR, `${proc.copy.host}.stderr`), proc.stderr);
           }
           await writeFile(join(LOG_DIR, "writes.json"), JSON.stringify(writes, null, 1));
+          await writeFile(join(LOG_DIR, "summary.json"), JSON.stringify(report, null, 1));
         });
       }
       await Promise.all(
@@ -222,12 +285,14 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
               path,
               content: text,
               atMs: Math.round(performance.now() - started),
+              wallMs: Date.now(),
               step,
             });
           }),
         );
       }
       const lastEditAt = performance.now();
+      const lastEditWallMs = Date.now();
       const scriptMs = Math.round(lastEditAt - started);
 
       // ---- convergence: identical trees = the remote's tree, every HEAD = the remote's ----
@@ -412,11 +477,24 @@ describe("a fleet of four machines (git, real binary, MQTT announcements)", () =
         `fleet seed=${SEED} script=${scriptMs} ms writes=${writes.length} ` +
         `convergence=${convergenceMs} ms (target ${TARGET_MS} ms, deadline ${CONVERGENCE_DEADLINE_MS} ms) ` +
         `commits=${commits} (committed events ${committedEvents}, merges ${remoteMerges}, ` +
-        `other ${unreported}) pushes=${pushedEvents} pushAttempts=${pushAttempts} ` +
+        `other ${unreported}) pushes=${pushedEvents} (${(pushedEvents / Math.max(1, commits)).toFixed(2)} per commit) ` +
+        `pushAttempts=${pushAttempts} ` +
         `rejected=${rejected} pushGaveUp=${pushGaveUp} ` +
         `conflictEvents=${conflictEvents} (conflicts ${conflictsReported}) conflictCopies=${conflictCopies.length} ` +
         `announcementsReceived=${received.join("/")}`;
       t.diagnostic(summary);
+      const breakdown = convergenceBreakdown(processes, await fixture.remoteHead(), lastEditWallMs);
+      for (const line of breakdown.lines) t.diagnostic(line);
+      Object.assign(report, {
+        seed: SEED,
+        lastEditWallMs,
+        convergenceMs,
+        commits,
+        pushes: pushedEvents,
+        pushAttempts,
+        rejected,
+        perCopy: breakdown.perCopy,
+      });
       if (unreportedSubjects.length > 0) {
         t.diagnostic(
           `commits without a committed event: ${unreportedSubjects.slice(0, 3).join(" | ")}`,
