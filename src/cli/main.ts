@@ -3,6 +3,13 @@ import { ExitCode } from "./exit-codes.js";
 import { runCli } from "./run-cli.js";
 
 const debug = process.argv.includes("--debug");
+// A terminal that went away (EIO) or a reader that quit (EPIPE, `autosync run | head`) must not
+// crash a daemon in the middle of a merge: output is lost, syncing and clean-up go on.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
+  });
+}
 runCli(
   process.argv.slice(2).filter((arg) => arg !== "--debug"),
   { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() },

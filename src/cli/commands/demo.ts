@@ -130,6 +130,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     control = await startControlServer(socketPath, view).catch(() => undefined);
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    // A closed terminal (tmux kill-session, a closed window) must still remove the demo's temp
+    // dir. Only the demo: `autosync run` keeps SIGHUP's disposition, so `nohup` works.
+    process.on("SIGHUP", onSignal);
 
     if (parsed.script) {
       stopLog = startLogOutput(view.bus, { format: "plain", stdout: io.stderr, stderr: io.stderr });
@@ -160,6 +163,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
     await Promise.all(daemons.map((daemon) => daemon.stop().catch(() => {})));
     stopLog?.();
     await control?.close().catch(() => {});

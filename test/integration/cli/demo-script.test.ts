@@ -8,6 +8,7 @@ import { PassThrough } from "node:stream";
 import { runCli } from "../../../src/cli/run-cli.js";
 import { AUTOSYNC_MAIN, nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
 import { makeTempDir } from "../../support/temp-dir.js";
+import { waitFor } from "../../support/wait-for.js";
 
 /** The README's first command, performing by itself: edits, rename, delete and a conflict. */
 test(
@@ -77,4 +78,50 @@ test("autosync demo --dir refuses a directory that is not empty and leaves it un
   assert.match(err, /is not empty; pass an empty or new directory/);
   assert.deepEqual(await readdir(temp.dir), ["precious.txt"]);
   assert.equal(await readFile(join(temp.dir, "precious.txt"), "utf8"), "mine\n");
+});
+
+test("a demo whose terminal closes (SIGHUP, output gone) still removes its directory", async (t) => {
+  const temp = await makeTempDir("autosync-demo-hup-");
+  t.after(temp.cleanup);
+  const home = join(temp.dir, "home");
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, ".gitconfig"), "");
+  const demoDir = join(temp.dir, "demo");
+  const child = spawn(
+    nodeBinary(),
+    [
+      ...(existsSync(AUTOSYNC_MAIN)
+        ? [AUTOSYNC_MAIN]
+        : ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts")]),
+      "demo",
+      "--dir",
+      demoDir,
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  t.after(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  await waitFor(
+    "both daemons to be up",
+    () => (stdout.match(/autosync started/g) ?? []).length >= 2,
+    {
+      timeoutMs: 60_000,
+    },
+  );
+  assert.ok(existsSync(demoDir));
+  // What a closed terminal does: the output goes away (further writes fail) and SIGHUP arrives.
+  child.stdout.destroy();
+  child.stderr.destroy();
+  child.kill("SIGHUP");
+  const code = await exited;
+  assert.notEqual(code, null, "exited by itself, not killed by the signal");
+  assert.equal(existsSync(demoDir), false, "the demo directory was removed");
 });
