@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { rootCertificates } from "node:tls";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { ResolvedChannels } from "../config/resolved-config.js";
 import { channelMessages } from "../messages/channel-messages.js";
@@ -58,7 +59,11 @@ export class MqttChannel implements Channel {
     if (this.options.password) clientOptions.password = await this.options.password();
     if (this.config.caFile !== undefined) {
       try {
-        clientOptions.ca = await readFile(this.config.caFile);
+        // Node's `ca` replaces the built-in CAs: keep them, so the file adds one, as documented.
+        clientOptions.ca = [
+          ...rootCertificates.map((pem) => Buffer.from(pem)),
+          await readFile(this.config.caFile),
+        ];
       } catch (error) {
         throw new ChannelError(
           "config",

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { Socket } from "node:net";
-import { connect as tlsConnect, TLSSocket } from "node:tls";
+import { rootCertificates, connect as tlsConnect, TLSSocket } from "node:tls";
 import { xml, type XmlElement, type XmppClient } from "@xmpp/client";
 
 const STREAM_NS = "http://etherx.jabber.org/streams";
@@ -20,7 +20,9 @@ const STARTTLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
  * must be the only `element` listener to wrap, and the wrapper must be in place for the first
  * stream features.
  */
-export function trustCertificateAuthority(xmpp: XmppClient, ca: Buffer, domain: string): void {
+export function trustCertificateAuthority(xmpp: XmppClient, file: Buffer, domain: string): void {
+  // Node's `ca` replaces the built-in CAs: keep them, so the file adds one.
+  const ca = [...rootCertificates, file];
   const socketParameters = xmpp.socketParameters.bind(xmpp);
   xmpp.socketParameters = (service) => {
     const parameters = socketParameters(service);
@@ -46,7 +48,7 @@ export function trustCertificateAuthority(xmpp: XmppClient, ca: Buffer, domain: 
   });
 }
 
-async function startTls(xmpp: XmppClient, plain: Socket, ca: Buffer, domain: string) {
+async function startTls(xmpp: XmppClient, plain: Socket, ca: (string | Buffer)[], domain: string) {
   const answer = await xmpp.sendReceive(xml("starttls", { xmlns: STARTTLS_NS }));
   if (!answer.is("proceed", STARTTLS_NS)) throw new Error("the server refused STARTTLS");
   // The certificate must name the XMPP domain (RFC 6125), as the library's own STARTTLS checks.
