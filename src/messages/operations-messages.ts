@@ -18,6 +18,22 @@ export const operationsMessages = {
   mergeMessage: (host: string, remoteRef: string) => `autosync: merge ${remoteRef} on ${host}`,
   mergeConflictsLine: (count: number) =>
     `${count} conflict${count === 1 ? "" : "s"}, both sides kept:`,
+  /** A merge commit's message: the title, then one line per conflict and where each side went. */
+  mergeCommitMessage: (
+    title: string,
+    conflicts: readonly { path: string; copyPath?: string; kind: string }[],
+  ) =>
+    conflicts.length === 0
+      ? title
+      : [
+          title,
+          "",
+          operationsMessages.mergeConflictsLine(conflicts.length),
+          ...conflicts.map(
+            (c) =>
+              `  ${c.path}${c.copyPath && c.copyPath !== c.path ? ` → ${c.copyPath}` : ""} (${c.kind})`,
+          ),
+        ].join("\n"),
   pullDeletionGuard: (deleted: number, tracked: number) =>
     `not pulling: ${deleted} of ${tracked} tracked files are deleted locally, and the deletion guard holds them back (nothing was committed or merged)`,
   unexpected: (error: unknown) =>

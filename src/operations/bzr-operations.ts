@@ -24,7 +24,12 @@ import {
   type OriginOutcome,
   type PullRequest,
 } from "./pull-sequence.js";
-import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
+import {
+  commandFailure,
+  lastLine,
+  OperationFailure,
+  RemoteUnreachable,
+} from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
@@ -338,7 +343,8 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       return originReport(origin.url, "failed", detail);
     }
     const tip = revisionId(tipResult);
-    if (tip === undefined || (await hasRevision(tip))) {
+    // The announced head was looked up above already: no second `brz revision-info` for it.
+    if (tip === undefined || (tip !== origin.head && (await hasRevision(tip)))) {
       return originReport(origin.url, "up-to-date");
     }
     const before = await head();
@@ -467,7 +473,12 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
 
       const committed = await commands.run(
         "commit",
-        { message: mergeCommitMessage(request.host, from, conflicts) },
+        {
+          message: operationsMessages.mergeCommitMessage(
+            operationsMessages.mergeMessage(request.host, from),
+            conflicts,
+          ),
+        },
         { env: await identity() },
       );
       if (committed.failed) throw commandFailure(committed);
@@ -577,22 +588,4 @@ function commitBatches(groups: readonly string[][]): string[][] {
   }
   if (batch.length > 0) batches.push(batch);
   return batches;
-}
-
-function mergeCommitMessage(
-  host: string,
-  from: string,
-  conflicts: readonly ConflictCopy[],
-): string {
-  const title = operationsMessages.mergeMessage(host, from);
-  if (conflicts.length === 0) return title;
-  const lines = conflicts.map(
-    (c) =>
-      `  ${c.path}${c.copyPath && c.copyPath !== c.path ? ` → ${c.copyPath}` : ""} (${c.kind})`,
-  );
-  return [title, "", operationsMessages.mergeConflictsLine(conflicts.length), ...lines].join("\n");
-}
-
-function lastLine(result: CommandResult): string {
-  return (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1) ?? result.shortMessage;
 }

@@ -604,14 +604,7 @@ class GitOperations implements RepoOperations {
       const remaining = await this.unmergedPaths();
       if (remaining.size > 0)
         throw new OperationFailure(operationsMessages.unresolved([...remaining.keys()]));
-      const lines = conflicts.map(
-        (c) =>
-          `  ${c.path}${c.copyPath && c.copyPath !== c.path ? ` → ${c.copyPath}` : ""} (${c.kind})`,
-      );
-      const fullMessage =
-        conflicts.length > 0
-          ? `${message}\n\n${operationsMessages.mergeConflictsLine(conflicts.length)}\n${lines.join("\n")}`
-          : message;
+      const fullMessage = operationsMessages.mergeCommitMessage(message, conflicts);
       const committed = await this.runWithIdentity("commit", { message: fullMessage });
       if (committed.failed) throw commandFailure(committed);
       if (await this.mergeInProgress())

@@ -5,11 +5,15 @@ import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/
 import type { StatusEntry } from "../engine/status-entry.js";
 import { operationsMessages } from "../messages/operations-messages.js";
 import { isStorableInHg, parseHgStatus } from "../recipes/status-parsers/hg-status-parser.js";
-import type { CommandResult } from "../runtime/command-runner.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
-import { commandFailure, OperationFailure, RemoteUnreachable } from "./operation-failure.js";
+import {
+  commandFailure,
+  lastLine,
+  OperationFailure,
+  RemoteUnreachable,
+} from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
@@ -367,7 +371,12 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
 
       const committed = await commands.run(
         "commit",
-        { message: mergeCommitMessage(request.host, conflicts) },
+        {
+          message: operationsMessages.mergeCommitMessage(
+            operationsMessages.mergeMessage(request.host, REMOTE),
+            conflicts,
+          ),
+        },
         { env: await identity() },
       );
       if (committed.failed) throw commandFailure(committed);
@@ -450,18 +459,4 @@ function isStaleHolder(holder: string): boolean {
   if (colon < 0) return false;
   const host = holder.slice(0, colon).split("/")[0] ?? "";
   return isStaleLockHolder(host, Number(holder.slice(colon + 1)));
-}
-
-function mergeCommitMessage(host: string, conflicts: readonly ConflictCopy[]): string {
-  const title = operationsMessages.mergeMessage(host, REMOTE);
-  if (conflicts.length === 0) return title;
-  const lines = conflicts.map(
-    (c) =>
-      `  ${c.path}${c.copyPath && c.copyPath !== c.path ? ` → ${c.copyPath}` : ""} (${c.kind})`,
-  );
-  return [title, "", operationsMessages.mergeConflictsLine(conflicts.length), ...lines].join("\n");
-}
-
-function lastLine(result: CommandResult): string {
-  return (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1) ?? result.shortMessage;
 }

@@ -63,3 +63,8 @@ export function commandFailure(result: CommandResult): OperationFailure {
     failedCommand(result),
   );
 }
+
+/** The last line a command printed (stderr first), for a short offline or failure reason. */
+export function lastLine(result: CommandResult): string {
+  return (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1) ?? result.shortMessage;
+}

@@ -116,24 +116,13 @@ async function pullInto(
     ...(origin ? { origin: origin.report } : {}),
     ...(made.commit ? { localCommit: made.commit } : {}),
   };
-  if (after === undefined || after === before) {
-    const head = after ?? "";
-    return {
-      kind: "pull",
-      outcome: "up-to-date",
-      head,
-      changedPaths: [],
-      conflicts,
-      needsPush,
-      ...extra,
-    };
-  }
-  const changedPaths = await steps.changedBetween(before, after);
+  const changedPaths =
+    after !== undefined && after !== before ? await steps.changedBetween(before, after) : undefined;
   return {
     kind: "pull",
-    outcome: "updated",
-    head: after,
-    changedPaths,
+    outcome: changedPaths ? "updated" : "up-to-date",
+    head: after ?? "",
+    changedPaths: changedPaths ?? [],
     conflicts,
     needsPush,
     ...extra,
