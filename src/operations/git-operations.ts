@@ -597,7 +597,7 @@ class GitOperations implements RepoOperations {
 
     const createdCopies: string[] = [];
     try {
-      const conflicts = await this.keepBoth(request, async (copyPath) => {
+      const conflicts = await this.keepBoth(request, remoteRef, async (copyPath) => {
         createdCopies.push(copyPath);
         await journal.addCopy(copyPath);
       });
@@ -690,6 +690,7 @@ class GitOperations implements RepoOperations {
 
   private async keepBoth(
     request: PullRequest,
+    remoteRef: string,
     onCopyCreated: (copyPath: string) => Promise<void>,
   ): Promise<ConflictCopy[]> {
     const conflicts: ConflictCopy[] = [];
@@ -697,7 +698,8 @@ class GitOperations implements RepoOperations {
       const base = stages.get(1);
       const ours = stages.get(2);
       const theirs = stages.get(3);
-      const beside = ours && theirs ? undefined : await this.besideDirectory(path, ours ?? theirs);
+      const beside =
+        ours && theirs ? undefined : await this.besideDirectory(path, ours ?? theirs, remoteRef);
       if (beside) {
         // git's directory/file conflict: it wrote the file beside the directory as
         // `name~<branch>`. The file gets the conflict-copy name every other kept side has,
@@ -766,9 +768,16 @@ class GitOperations implements RepoOperations {
    * The bytes of a file git moved to `name~<branch>` because a directory took `name`; undefined
    * for any other one-sided conflict (and for submodules, which have no bytes).
    */
-  private async besideDirectory(path: string, side: StageEntry | undefined) {
-    const directory = /^(.+)~[^/~]+$/.exec(path)?.[1];
+  private async besideDirectory(path: string, side: StageEntry | undefined, remoteRef: string) {
+    const match = /^(.+)~([^/~]+)$/.exec(path);
+    const [, directory, suffix = ""] = match ?? [];
     if (!side || side.mode === GITLINK_MODE || directory === undefined) return undefined;
+    // git names the side: `HEAD` or the merged ref with `/` as `_`, plus `_<n>` when taken. A
+    // user's own `notes~draft` next to a `notes/` folder is no such file.
+    const named = (label: string) =>
+      suffix === label ||
+      (suffix.startsWith(`${label}_`) && /^\d+$/.test(suffix.slice(label.length + 1)));
+    if (!named("HEAD") && !named(remoteRef.replaceAll("/", "_"))) return undefined;
     const info = await lstat(join(this.root, directory)).catch(() => undefined);
     if (!info?.isDirectory()) return undefined;
     const onDisk = await readFile(join(this.root, path)).catch(() => undefined);

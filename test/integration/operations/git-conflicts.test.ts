@@ -386,3 +386,19 @@ test("a local file meets a remote directory of the same name: the local file is 
   await assertNotMidMerge(b);
   assert.equal(await b.git("status", "--porcelain"), "");
 });
+
+test("a user's own `name~word` file beside a `name/` folder keeps its name in a conflict", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await mkdir(join(a.dir, "notes"));
+  await commitAndPush(a, { "notes~draft": "draft v1\n", "notes/index.md": "index\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "notes~draft": "draft v2 from a\n" });
+  await rm(join(b.dir, "notes~draft")); // deleted here, modified there
+
+  const conflicts = await pullConflicts(b, "laptop");
+  assert.deepEqual(conflicts, [{ path: "notes~draft", kind: "deleted-locally" }]);
+  assert.equal(await readFile(join(b.dir, "notes~draft"), "utf8"), "draft v2 from a\n");
+  assert.deepEqual(await copiesIn(b.dir), [], "no conflict copy named for the folder");
+  await assertNotMidMerge(b);
+});
