@@ -432,6 +432,19 @@ export class AutosyncProcess {
     );
   }
 
+  /**
+   * The startup sync (commit what changed while down, pull, push) has run its pull. A test that
+   * must know which quiet period sees its edits starts them after this: the startup commit takes
+   * a snapshot without a quiet period, so edits racing it are split over two commits.
+   */
+  async waitStartupSync(timeoutMs = 30_000): Promise<void> {
+    await this.waitForEvent(
+      "the startup pull to finish",
+      (event) => event.type === "operationFinished" && event.operation === "pull",
+      { timeoutMs },
+    );
+  }
+
   /** Waits for an event matching `predicate` at index ≥ `since`; fails at once if it exits. */
   async waitForEvent<E extends AutosyncEvent>(
     what: string,

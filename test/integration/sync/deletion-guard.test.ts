@@ -32,6 +32,7 @@ describe("guards against mass deletion (git, real binary)", () => {
     const fixture = await SyncFixture.create(t, { seed: tracked(200) });
     const [a, b] = [fixture.copy(0), fixture.copy(1)];
     const [procA] = await fixture.startAll();
+    await procA!.waitStartupSync();
     const before = await fixture.remoteHead();
 
     for (let i = 0; i < 150; i++) await unlink(join(a.path, `data/f-${i}.txt`));
@@ -85,6 +86,7 @@ describe("guards against mass deletion (git, real binary)", () => {
     const fixture = await SyncFixture.create(t, { seed: tracked(20) });
     const [a, b] = [fixture.copy(0), fixture.copy(1)];
     const [procA] = await fixture.startAll();
+    await procA!.waitStartupSync();
     const before = await fixture.remoteHead();
 
     // An unmounted drive or a mistaken `rm -rf`: the root is gone, .git and all.
@@ -127,6 +129,7 @@ describe("guards against mass deletion (git, real binary)", () => {
     const fixture = await SyncFixture.create(t, { seed: tracked(20) });
     const [a, b] = [fixture.copy(0), fixture.copy(1)];
     const [procA] = await fixture.startAll();
+    await procA!.waitStartupSync();
     const before = await fixture.remoteHead();
 
     await rm(join(a.path, ".git"), { recursive: true, force: true });
@@ -174,6 +177,7 @@ describe("guards against mass deletion (git, real binary)", () => {
     const fixture = await SyncFixture.create(t, { seed: tracked(20) });
     const [a, b] = [fixture.copy(0), fixture.copy(1)];
     const [procA] = await fixture.startAll();
+    await procA!.waitStartupSync();
     const before = await fixture.remoteHead();
 
     await rm(join(a.path, "data"), { recursive: true, force: true });
