@@ -98,7 +98,11 @@ function startPull(ctx: StepContext, item: QueuedAction): void {
     // After this commit, look again: a burst may still be going on. Once patience ran out,
     // pull right after it, or a file that never stops changing would keep every pull away.
     s.queue = [{ ...waiting, looked: !isPatient(ctx, waiting) }, ...s.queue];
+    const echoOnly = isEchoOnly(s.pending);
     startCommit(ctx, { action: { type: "commit" }, origin: "before-pull", scope: "pending" });
+    if (echoOnly && s.inFlight?.op === "status" && s.inFlight.purpose === "commit") {
+      s.inFlight.echoOnly = true;
+    }
     return;
   }
   if (!item.looked && !s.treeClean) {

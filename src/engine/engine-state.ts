@@ -142,6 +142,11 @@ export type InFlight =
       message?: string;
       /** The status looked at the whole tree, not only at the pending paths. */
       wholeTree?: boolean;
+      /**
+       * Run before its quiet period ended because `taken` was only a pull's echo: what it finds
+       * changed is the user's edit and waits for its quiet period instead (pull-echo.ts).
+       */
+      echoOnly?: boolean;
     }
   /** A health probe while the root is unhealthy: any operation checks the root first. */
   | { op: "status"; purpose: "probe"; startedAt: number }

@@ -255,6 +255,13 @@ function statusForCommit(
     if (inFlight.wholeTree) s.treeClean = true;
     return;
   }
+  if (inFlight.echoOnly) {
+    // A pulled file changed again within the echo window: the user (or an editor's save dance)
+    // is writing it. Committing now could take half a save; it gets its quiet period, and the
+    // pull waits behind that commit as it does for any other burst.
+    observedLate(ctx, entries);
+    return;
+  }
 
   const large = applyLargeFileRule(entries, s.config.largeFiles, s.warnedLargeFiles);
   s.warnedLargeFiles = large.warned;
@@ -327,6 +334,12 @@ function statusBeforePull(ctx: StepContext, entries: readonly StatusEntry[]): vo
   );
   if (local.length === 0) s.treeClean = true;
   if (local.length === 0 || s.shuttingDown || s.paused) return;
+  observedLate(ctx, local);
+}
+
+/** Changes a status found are handled as if the watcher had just reported them. */
+function observedLate(ctx: StepContext, local: readonly StatusEntry[]): void {
+  const { s } = ctx;
   const paths = local.flatMap((entry) =>
     entry.from !== undefined ? [entry.path, entry.from] : [entry.path],
   );

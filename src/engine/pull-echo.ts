@@ -50,9 +50,10 @@ export function withEcho(
 
 /**
  * Everything pending is a pull's echo, so a pull need not wait for the quiet period: there is no
- * burst of the user's to keep whole. The pull still commits pending first, through a status
- * scoped to these paths, so status stays the truth: a user's edit of one of them right after the
- * pull is committed (guarded) before the next merge, only without the quiet period.
+ * burst of the user's to keep whole. The pull still looks first, through a status scoped to these
+ * paths, so status stays the truth: if one of them differs from what was pulled, the user edited
+ * it right after the pull, and that edit gets its quiet period (the pull waits behind it) rather
+ * than being committed halfway through an editor's save.
  */
 export function isEchoOnly(pending: PendingChanges): boolean {
   return pending.echo === true && isListedOnly(pending) && pending.paths.length > 0;

@@ -70,16 +70,25 @@ describe("pulls after pulls: the echo of a pull's own writes", () => {
     assert.equal(sim.current()?.kind, "pull");
   });
 
-  test("a user's edit of a pulled file is still committed before the next pull", () => {
+  test("a user's edit of a pulled file within the echo window waits for its quiet period, then is committed before the next pull", () => {
     const sim = fleetMachine();
     pullWriting(sim, "m1", WROTE);
     sim.send({ type: "changesObserved", paths: [WROTE[0]!] });
     announce(sim, "gamma");
     assert.deepEqual(sim.current(), { kind: "status", paths: [WROTE[0]!] });
+    // Status says the pulled file differs from what was pulled: an edit, maybe half a save.
     sim.finish(statusOk([modified(WROTE[0]!)]));
-    assert.equal(sim.current()?.kind, "commit", "what status found is committed first");
+    assert.equal(sim.current(), undefined, "not committed mid-save, and the pull waits");
+    sim.advance(300);
+    sim.send({ type: "changesObserved", paths: [WROTE[0]!] }); // the editor's save goes on
+    sim.advance(499);
+    assert.equal(sim.current(), undefined, "each write restarts the quiet period");
+    sim.advance(1);
+    assert.deepEqual(sim.current(), { kind: "status", paths: [WROTE[0]!] });
+    sim.finish(statusOk([modified(WROTE[0]!)]));
+    assert.equal(sim.current()?.kind, "commit", "after the quiet period it is committed");
     sim.finish(committed("c1", [modified(WROTE[0]!)]));
-    assert.equal(sim.current()?.kind, "pull");
+    assert.equal(sim.current()?.kind, "pull", "then the announced pull runs");
   });
 
   test("any other change keeps the pull waiting for its quiet period", () => {
