@@ -1,6 +1,6 @@
 import { lstat, readFile, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
+import type { ConflictCopy, OperationResult } from "../engine/operation.js";
 import type { StatusEntry } from "../engine/status-entry.js";
 import { operationsMessages } from "../messages/operations-messages.js";
 import {
@@ -14,7 +14,8 @@ import { commitIdentityEnv } from "./commit-identity.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { withSizes } from "./entry-sizes.js";
 import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
-import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
+import { describeRepository } from "./describe-repository.js";
+import { runWhenHealthy } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
 import { mergeJournal } from "./merge-journal.js";
@@ -34,7 +35,7 @@ import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
 import { isSafePullUrl, type PullOrigin } from "../engine/pull-origin.js";
-import type { RepoDescription, RepoOperations } from "./repo-operations.js";
+import type { RepoOperations } from "./repo-operations.js";
 
 /** The branch this one was made from: every clone pushes to and merges from it. */
 const REMOTE = ":parent";
@@ -517,30 +518,9 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     }
   }
 
-  async function run(request: OperationRequest): Promise<OperationResult> {
-    return (
-      (await unhealthyResult(root, recipe.marker, request.kind)) ??
-      dispatchOperation(request, { status, commit, push, pull })
-    );
-  }
-
   return {
-    run,
-    async describe(): Promise<RepoDescription> {
-      const [rootId, url, id, nick] = await Promise.all([
-        commands.run("rootId"),
-        commands.run("remoteUrl", { remote: REMOTE }),
-        head(),
-        commands.run("branch"),
-      ]);
-      const remoteUrl = url.stdout.trim();
-      return {
-        repositoryId: revisionId(rootId),
-        remoteUrl: url.failed || remoteUrl === "" ? undefined : stripCredentials(remoteUrl),
-        head: id,
-        branch: nick.failed ? undefined : nick.stdout.trim() || undefined,
-      };
-    },
+    run: (request) => runWhenHealthy(root, recipe.marker, request, { status, commit, push, pull }),
+    describe: () => describeRepository(commands, REMOTE, head, revisionId),
     async recoverStaleLocks(): Promise<string[]> {
       const removed: string[] = [];
       for (const lock of ["branch/lock", "checkout/lock", "repository/lock"]) {

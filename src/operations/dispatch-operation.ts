@@ -26,6 +26,18 @@ export async function unhealthyResult(
   return { kind, outcome: "unhealthy", problem: health.problem, detail: health.detail };
 }
 
+/** The health check, then the operation. */
+export async function runWhenHealthy(
+  root: string,
+  marker: string,
+  request: OperationRequest,
+  handlers: OperationHandlers,
+): Promise<OperationResult> {
+  return (
+    (await unhealthyResult(root, marker, request.kind)) ?? dispatchOperation(request, handlers)
+  );
+}
+
 /** Runs one operation; whatever it throws becomes a result, never an exception to the engine. */
 export async function dispatchOperation(
   request: OperationRequest,

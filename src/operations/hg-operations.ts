@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { lstat, readlink, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ConflictCopy, OperationRequest, OperationResult } from "../engine/operation.js";
+import type { ConflictCopy, OperationResult } from "../engine/operation.js";
 import type { StatusEntry } from "../engine/status-entry.js";
 import { operationsMessages } from "../messages/operations-messages.js";
 import { isStorableInHg, parseHgStatus } from "../recipes/status-parsers/hg-status-parser.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
-import { dispatchOperation, unhealthyResult } from "./dispatch-operation.js";
+import { describeRepository } from "./describe-repository.js";
+import { runWhenHealthy } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import {
   commandFailure,
@@ -16,9 +17,8 @@ import {
 } from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { RecipeCommands, splitNul } from "./recipe-commands.js";
-import { stripCredentials } from "./remote-url.js";
 import { isSafePullUrl, type PullOrigin } from "../engine/pull-origin.js";
-import type { RepoDescription, RepoOperations } from "./repo-operations.js";
+import type { RepoOperations } from "./repo-operations.js";
 import { commitIdentityEnv } from "./commit-identity.js";
 import { withSizes } from "./entry-sizes.js";
 import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
@@ -413,31 +413,13 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
       .map((item) => item.path as string);
   }
 
-  async function run(request: OperationRequest): Promise<OperationResult> {
-    return (
-      (await unhealthyResult(root, recipe.marker, request.kind)) ??
-      dispatchOperation(request, { status, commit, push, pull })
-    );
-  }
-
   return {
-    run,
-    async describe(): Promise<RepoDescription> {
-      const [rootId, url, node, branch] = await Promise.all([
-        commands.run("rootId"),
-        commands.run("remoteUrl", { remote: REMOTE }),
-        head(),
-        commands.run("branch"),
-      ]);
-      const id = rootId.stdout.trim();
-      return {
-        repositoryId: rootId.failed || id === "" || NULL_NODE.test(id) ? undefined : id,
-        remoteUrl:
-          url.failed || url.stdout.trim() === "" ? undefined : stripCredentials(url.stdout.trim()),
-        head: node,
-        branch: branch.failed ? undefined : branch.stdout.trim() || undefined,
-      };
-    },
+    run: (request) => runWhenHealthy(root, recipe.marker, request, { status, commit, push, pull }),
+    describe: () =>
+      describeRepository(commands, REMOTE, head, (rootId) => {
+        const id = rootId.stdout.trim();
+        return rootId.failed || id === "" || NULL_NODE.test(id) ? undefined : id;
+      }),
     async recoverStaleLocks(): Promise<string[]> {
       const removed: string[] = [];
       for (const lock of ["wlock", "store/lock"]) {
