@@ -53,9 +53,12 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
   });
 
   if (result.kind === "status" && result.outcome === "ok") warnUnstorable(ctx, result.unstorable);
-  // Whatever became of the pull, a commit of local work it made exists and is reported.
-  if (result.kind === "pull" && "localCommit" in result && result.localCommit) {
-    pullCommitted(ctx, result.localCommit);
+  // Whatever became of the operation, a commit of local work it made exists and is reported
+  // (a pull's pre-merge commit; brz's earlier commit batches before a later one failed).
+  if ("localCommit" in result && result.localCommit) {
+    madeCommit(ctx, result.localCommit);
+    // A pull pushes its own commits; the part of a commit that was made goes out like any.
+    if (result.kind === "commit") fireTrigger(ctx, "committed");
   }
   if (inFlight.op === "status" && inFlight.purpose === "probe") {
     probeFinished(ctx, result);
@@ -205,8 +208,8 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
   }
 }
 
-/** The pull committed local work before merging: a commit like the engine's own. */
-function pullCommitted(ctx: StepContext, commit: LocalCommit): void {
+/** An operation committed local work on its own way: a commit like the engine's own. */
+function madeCommit(ctx: StepContext, commit: LocalCommit): void {
   const { head, entries, message } = commit;
   ctx.s.lastCommit = { head, at: ctx.now, files: entries.length };
   ctx.s.unpushed = true;

@@ -110,6 +110,6 @@ export type OperationResult =
       outcome: "failed";
       message: string;
       command?: FailedCommand;
-      /** A pull's commit of local work made before the failure; it stays. */
+      /** A commit made before the failure (a pull's of local work, brz's earlier batches); it stays. */
       localCommit?: LocalCommit;
     };

@@ -30,6 +30,7 @@ import {
   lastLine,
   OperationFailure,
   RemoteUnreachable,
+  withLocalCommit,
 } from "./operation-failure.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
@@ -192,10 +193,8 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     message: string,
   ): Promise<OperationResult> {
     if (await mergePending()) throw new OperationFailure(operationsMessages.mergeInProgress);
-    const committed: StatusEntry[] = [];
+    const wantedEntries: StatusEntry[] = [];
     const toAdd: string[] = [];
-    // A rename's two names travel together: brz records the move only when both are listed.
-    const groups: string[][] = [];
     for (const entry of entries) {
       if (!wanted(entry.path)) continue;
       const onDisk = await exists(entry.path);
@@ -203,29 +202,34 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       // unversioned missing file makes brz refuse the whole commit.
       if (entry.action === "added" && !onDisk) continue;
       if (entry.action === "added") toAdd.push(entry.path);
-      committed.push(entry);
-      groups.push(entry.from !== undefined ? [entry.path, entry.from] : [entry.path]);
+      wantedEntries.push(entry);
     }
-    if (groups.length === 0) return { kind: "commit", outcome: "nothing-to-commit" };
+    if (wantedEntries.length === 0) return { kind: "commit", outcome: "nothing-to-commit" };
     // `brz add` of an already versioned file only warns; a missing file needs no command:
     // brz commit records a listed versioned file that is gone from disk as removed.
     for (const chunk of chunkPaths(toAdd)) await commands.ok("addPaths", { paths: chunk });
 
     // brz commit has no list-file option and a whole-tree commit would take files the status
     // left out (editor temp files, large files): beyond the argument limit, several commits.
-    let madeOne = false;
-    for (const batch of commitBatches(groups)) {
+    const committed: StatusEntry[] = [];
+    for (const batch of commitBatches(wantedEntries)) {
       const result = await commands.runArgv(
-        [...commands.argv("commit", { message }), "--", ...batch],
+        [...commands.argv("commit", { message }), "--", ...batch.flatMap(entryPaths)],
         { env: await identity() },
       );
       if (result.failed) {
         if (/No changes to commit/i.test(result.stderr)) continue;
-        throw commandFailure(result);
+        // Earlier batches are commits all the same: the failure carries them, so they are
+        // reported, and what this batch held stays pending for the next try.
+        const made = committed.length > 0 ? await head() : undefined;
+        throw withLocalCommit(
+          commandFailure(result),
+          made ? { head: made, entries: committed, message } : undefined,
+        );
       }
-      madeOne = true;
+      committed.push(...batch);
     }
-    if (!madeOne) return { kind: "commit", outcome: "nothing-to-commit" };
+    if (committed.length === 0) return { kind: "commit", outcome: "nothing-to-commit" };
     const id = await head();
     if (!id) throw new OperationFailure(operationsMessages.unexpected("no revision after commit"));
     return { kind: "commit", outcome: "committed", head: id, entries: committed };
@@ -552,18 +556,23 @@ function timeoutOf(source: MergeSource): { timeoutMs?: number } {
 }
 
 /** Groups of paths (a rename's two names stay in one group) packed into argv-sized batches. */
-function commitBatches(groups: readonly string[][]): string[][] {
-  const batches: string[][] = [];
-  let batch: string[] = [];
+/** A rename's two names travel together: brz records the move only when both are listed. */
+function entryPaths(entry: StatusEntry): string[] {
+  return entry.from !== undefined ? [entry.path, entry.from] : [entry.path];
+}
+
+function commitBatches(entries: readonly StatusEntry[]): StatusEntry[][] {
+  const batches: StatusEntry[][] = [];
+  let batch: StatusEntry[] = [];
   let bytes = 0;
-  for (const group of groups) {
-    const size = group.reduce((sum, path) => sum + Buffer.byteLength(path) + 1, 0);
+  for (const entry of entries) {
+    const size = entryPaths(entry).reduce((sum, path) => sum + Buffer.byteLength(path) + 1, 0);
     if (batch.length > 0 && bytes + size > MAX_COMMIT_ARGV_BYTES) {
       batches.push(batch);
       batch = [];
       bytes = 0;
     }
-    batch.push(...group);
+    batch.push(entry);
     bytes += size;
   }
   if (batch.length > 0) batches.push(batch);

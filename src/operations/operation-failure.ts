@@ -27,8 +27,9 @@ export class RemoteUnreachable extends Error {
 }
 
 /**
- * A pull that committed local work and then failed (the remote went away, the merge was
- * undone) still made that commit: the failure carries it, so the engine reports it like any.
+ * An operation that committed local work and then failed (a pull whose remote went away or
+ * whose merge was undone, a brz commit whose later batch failed) still made that commit: the
+ * failure carries it, so the engine reports it like any.
  */
 export function withLocalCommit(error: unknown, commit: LocalCommit | undefined): unknown {
   if (commit && (error instanceof OperationFailure || error instanceof RemoteUnreachable)) {

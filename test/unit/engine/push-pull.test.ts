@@ -245,6 +245,37 @@ describe("commits made by a pull", () => {
     assert.equal(sim.state.unpushed, true, "it goes up when the remote is back");
   });
 
+  test("a commit that failed after committing part of its files reports that part, pushes it, and keeps the rest pending", () => {
+    const sim = new EngineSimulator();
+    sim.send({ type: "changesObserved", paths: ["a.md", "b.md"] });
+    sim.advance(sim.state.config.timers.commitDelayMs);
+    sim.finish(statusOk([added("a.md"), added("b.md")]));
+    assert.equal(sim.current()?.kind, "commit");
+    const message = "autosync laptop: 2 files";
+    sim.finish({
+      kind: "commit",
+      outcome: "failed",
+      message: "brz commit failed",
+      localCommit: { head: "c1", entries: [added("a.md")], message },
+    });
+    assert.deepEqual(sim.eventsOf("committed"), [
+      {
+        type: "committed",
+        repo: "notes",
+        head: "c1",
+        message,
+        counts: countActions([added("a.md")]),
+        files: 1,
+      },
+    ]);
+    assert.equal(sim.eventsOf("error").length, 1, "the failure is still an error");
+    assert.deepEqual(sim.snapshot().lastCommit, { head: "c1", at: sim.now, files: 1 });
+    sim.advance(sim.state.config.timers.pushDelayMs);
+    assert.deepEqual(sim.current(), { kind: "push" }, "the part that was made goes out");
+    sim.finish(pushed("c1"));
+    assert.deepEqual(sim.state.pending.paths, ["a.md", "b.md"], "looked at again next time");
+  });
+
   test("a pull without a pre-merge commit publishes no committed event", () => {
     const sim = new EngineSimulator();
     sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "desk", head: "r1" });
