@@ -20,8 +20,6 @@ export interface ChannelHubOptions {
   secret?: () => Promise<string | undefined>;
   /** Reconnect delays: doubled per failed attempt up to maxMs, with jitter. */
   backoff?: { initialMs: number; maxMs: number };
-  /** Window in which further announcements for one repository fold into one listener call. */
-  coalesceMs?: number;
   /** Announcements kept per channel while it is down; the newest win. */
   queueLimit?: number;
   /** Randomness for jitter, in [0, 1). Injected so backoff tests are exact. */
@@ -40,11 +38,6 @@ interface ChannelSlot {
   flushing: boolean;
 }
 
-interface CoalesceWindow {
-  timer: TimerHandle;
-  pending?: ReceivedAnnouncement;
-}
-
 const seenLimit = 2000;
 const warningRepeatMs = 60_000;
 
@@ -60,14 +53,12 @@ export class ChannelHub implements Announcer {
   /** Repository id → display name, so bus events name the repository as the UI does. */
   private readonly names = new Map<string, string>();
   private readonly seen = new Set<string>();
-  private readonly windows = new Map<string, CoalesceWindow>();
   private readonly lastWarning = new Map<string, number>();
   private secret: string | undefined;
   private secretReady = false;
   private stopped = false;
   private unsubscribeBus: (() => void) | undefined;
   private readonly backoff: { initialMs: number; maxMs: number };
-  private readonly coalesceMs: number;
   private readonly queueLimit: number;
   private readonly random: () => number;
 
@@ -76,7 +67,6 @@ export class ChannelHub implements Announcer {
     private readonly options: ChannelHubOptions,
   ) {
     this.backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 };
-    this.coalesceMs = options.coalesceMs ?? 500;
     this.queueLimit = options.queueLimit ?? 100;
     this.random = options.random ?? Math.random;
     this.slots = channels.map((channel) => ({
@@ -173,8 +163,6 @@ export class ChannelHub implements Announcer {
     if (this.stopped) return;
     this.stopped = true;
     this.unsubscribeBus?.();
-    for (const window of this.windows.values()) this.options.clock.clearTimeout(window.timer);
-    this.windows.clear();
     await Promise.all(
       this.slots.map(async (slot) => {
         if (slot.retryTimer) this.options.clock.clearTimeout(slot.retryTimer);
@@ -350,7 +338,10 @@ export class ChannelHub implements Announcer {
       fromHost: announcement.host,
       head: announcement.head,
     });
-    this.coalesce({
+    // Delivered at once, every distinct push: the engine folds a storm into the pull that runs
+    // and one queued behind it. A time window here held the next hop of a busy fleet back by
+    // up to its length (measured: ~300 ms of a 2.7 s convergence) and saved no pull.
+    this.deliver({
       repositoryId: announcement.repositoryId,
       channel,
       fromHost: announcement.host,
@@ -359,34 +350,6 @@ export class ChannelHub implements Announcer {
       ...(announcement.remoteUrl !== undefined && { remoteUrl: announcement.remoteUrl }),
       ...(announcement.pullUrl !== undefined && { pullUrl: announcement.pullUrl }),
     });
-  }
-
-  /**
-   * The first announcement for a repository goes out at once (latency matters); later ones
-   * within the window wait and only the newest is delivered when it closes, so a storm of
-   * pushes becomes at most one pull per window.
-   */
-  private coalesce(received: ReceivedAnnouncement): void {
-    const open = this.windows.get(received.repositoryId);
-    if (open) {
-      open.pending = received;
-      return;
-    }
-    this.deliver(received);
-    this.openWindow(received.repositoryId);
-  }
-
-  private openWindow(repositoryId: string): void {
-    const window: CoalesceWindow = {
-      timer: this.options.clock.setTimeout(() => {
-        this.windows.delete(repositoryId);
-        if (window.pending) {
-          this.deliver(window.pending);
-          this.openWindow(repositoryId);
-        }
-      }, this.coalesceMs),
-    };
-    this.windows.set(repositoryId, window);
   }
 
   private deliver(received: ReceivedAnnouncement): void {

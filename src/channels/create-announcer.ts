@@ -17,7 +17,6 @@ export interface AnnouncerOptions {
   env: NodeJS.ProcessEnv;
   clock?: Clock;
   backoff?: ChannelHubOptions["backoff"];
-  coalesceMs?: number;
   queueLimit?: number;
   connectTimeoutMs?: number;
   /** XMPP server pings that detect a dead connection; default every 60 s, 20 s to answer. */
@@ -81,7 +80,6 @@ export function createAnnouncer(
     disabledChannels: disabled,
     ...(secret !== undefined && { secret: () => resolveSecret(secret, options.env) }),
     ...(options.backoff !== undefined && { backoff: options.backoff }),
-    ...(options.coalesceMs !== undefined && { coalesceMs: options.coalesceMs }),
     ...(options.queueLimit !== undefined && { queueLimit: options.queueLimit }),
   });
 }

@@ -14,13 +14,11 @@ export function startAnnouncer(
     instanceId,
     host = instanceId,
     repositories = ["repo-1"],
-    coalesceMs,
     backoff = { initialMs: 200, maxMs: 1000 },
   }: {
     instanceId: string;
     host?: string;
     repositories?: string[];
-    coalesceMs?: number;
     backoff?: { initialMs: number; maxMs: number };
   },
 ) {
@@ -39,7 +37,6 @@ export function startAnnouncer(
       backoff,
       connectTimeoutMs: 5000,
       xmppKeepalive: { intervalMs: 300, timeoutMs: 1000 },
-      ...(coalesceMs !== undefined && { coalesceMs }),
     },
   );
   announcer.onAnnouncement((announcement) =>
