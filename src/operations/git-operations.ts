@@ -78,6 +78,8 @@ class GitOperations implements RepoOperations {
   private readonly host: string;
   private readonly now: () => number;
   private cachedGitDir: string | undefined;
+  /** `user.email` was set when last asked (see identityEnv). */
+  private identityConfigured = false;
 
   constructor(private readonly options: OperationsOptions) {
     this.git = new RecipeCommands(options);
@@ -265,9 +267,15 @@ class GitOperations implements RepoOperations {
   private async identityEnv(force = false): Promise<Record<string, string>> {
     const template = this.options.recipe.identityEnv;
     if (!template) return {};
+    if (!force && this.identityConfigured) return {};
     if (!force && this.git.has("identity")) {
       const configured = await this.git.run("identity");
-      if (!configured.failed && configured.stdout.trim() !== "") return {};
+      if (!configured.failed && configured.stdout.trim() !== "") {
+        // Asked once per process, not once per commit: should the user remove it later, git
+        // refuses the commit and `runWithIdentity` retries with the fallback.
+        this.identityConfigured = true;
+        return {};
+      }
     }
     const host = this.host.replace(/[^A-Za-z0-9.-]/g, "-") || "localhost";
     const values = { name: `autosync ${this.host}`, email: `autosync@${host}` };
@@ -287,6 +295,7 @@ class GitOperations implements RepoOperations {
     if (!result.failed || Object.keys(env).length > 0 || !NO_IDENTITY.test(result.stderr)) {
       return result;
     }
+    this.identityConfigured = false;
     if (name === "merge" && (await this.mergeInProgress())) return result;
     return this.git.run(name, values, { env: await this.identityEnv(true) });
   }
@@ -392,12 +401,14 @@ class GitOperations implements RepoOperations {
       remoteRef,
       `${remote}/${remoteBranch}`,
       made,
+      headBefore,
     );
     const newHead = await this.head();
     if (newHead === undefined)
       throw new OperationFailure(operationsMessages.mergeFailed("no HEAD"));
     const changedPaths = await this.changedPaths(oldHead, newHead);
-    const needsPush = (await this.countCommits(remoteRef, newHead)) > 0;
+    // HEAD now contains the remote's head, so anything else is ours to push.
+    const needsPush = newHead !== remoteHead;
     return this.withOrigin(
       this.pullResult("updated", newHead, changedPaths, conflicts, needsPush),
       startHead,
@@ -411,16 +422,20 @@ class GitOperations implements RepoOperations {
     ref: string,
     label: string,
     made: LocalCommit[],
+    /** HEAD as the caller just read it, to save asking again when nothing is committed. */
+    knownHead?: string,
   ) {
     const local = await this.localChanges();
+    let oldHead = knownHead;
     if (local.length > 0) {
       await this.refuseMassDeletion(local);
       const head = await this.commitEntries(local, request.commitMessage);
       if (head !== undefined) {
         made.push({ head, entries: await this.withSizes(local), message: request.commitMessage });
+        oldHead = head;
       }
     }
-    const oldHead = await this.head();
+    oldHead ??= await this.head();
     const movedAside = await this.moveIgnoredFilesAside(oldHead, ref, request);
     const conflicts = [...movedAside, ...(await this.merge(request, ref, label))];
     return { oldHead, conflicts };

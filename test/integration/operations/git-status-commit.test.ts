@@ -226,6 +226,27 @@ test("a configured identity is used as is", async (t) => {
   assert.equal(await a.git("log", "-1", "--format=%an <%ae>"), "Tester a <a@example.test>\n");
 });
 
+test("an identity removed while autosync runs: the next commit falls back instead of failing", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a", { host: "forgetful" });
+  await writeFile(join(a.dir, "x.md"), "x");
+  await commitAll(a.ops);
+  assert.equal(await a.git("log", "-1", "--format=%an <%ae>"), "Tester a <a@example.test>\n");
+  // The lookup is not repeated per commit; git's refusal brings the fallback in.
+  await a.git("config", "--unset", "user.email");
+  await a.git("config", "--unset", "user.name");
+  await writeFile(join(a.dir, "y.md"), "y");
+  await expectOutcome(
+    a.ops,
+    { kind: "commit", entries: [{ path: "y.md", action: "added" }], message: "y" },
+    "committed",
+  );
+  assert.equal(
+    await a.git("log", "-1", "--format=%an <%ae>"),
+    "autosync forgetful <autosync@forgetful>\n",
+  );
+});
+
 test("a nested repository is neither reported nor added", async (t) => {
   const world = await gitWorld(t);
   const a = await world.clone("a");
