@@ -8,6 +8,8 @@ import {
   type Watcher,
   type WatcherOptions,
 } from "./watcher.js";
+import { trackNewDirectories } from "./new-directories.js";
+import { systemClock } from "../clock.js";
 
 type Subscribe = typeof parcelWatcher.subscribe;
 
@@ -40,13 +42,37 @@ export async function startNativeWatcher(
       return;
     }
     batcher.add(events.map((event) => event.path));
+    for (const event of events) if (event.type === "create") newDirectories.created(event.path);
   };
+
+  const subscribeOptions = { ignore: options.skipDirs.map((dir) => join(options.root, dir)) };
+  const newDirectories = trackNewDirectories({
+    root: options.root,
+    clock: options.clock ?? systemClock,
+    isSkipped: (relPath) => options.skipDirs.includes(relPath) || options.isIgnored(relPath, true),
+    lookAgain: (paths) => batcher.add(paths),
+    // Only a fresh subscription watches every directory again (it walks the whole tree). The
+    // old one goes first: @parcel/watcher shares one inotify descriptor, so the old one's
+    // unsubscribe would remove the new one's watches (measured: 9 of 30 runs blind). Events in
+    // the gap are covered by a look at the whole tree.
+    unwatched: async () => {
+      if (!subscription || closed) return;
+      const old = subscription;
+      subscription = undefined;
+      await old.unsubscribe().catch(() => undefined);
+      if (closed) return;
+      const failure = await trySubscribe();
+      if (failure !== undefined) {
+        watchingFailed(failure);
+        return;
+      }
+      options.onRescanNeeded("new folders were not all watched; watching them again");
+    },
+  });
 
   const trySubscribe = async (): Promise<unknown> => {
     try {
-      const next = await subscribe(options.root, onEvents, {
-        ignore: options.skipDirs.map((dir) => join(options.root, dir)),
-      });
+      const next = await subscribe(options.root, onEvents, subscribeOptions);
       if (closed) await next.unsubscribe();
       else subscription = next;
       return undefined;
@@ -62,8 +88,7 @@ export async function startNativeWatcher(
     return (await trySubscribe()) === undefined;
   });
 
-  const failure = await trySubscribe();
-  if (failure !== undefined) {
+  function watchingFailed(failure: unknown): void {
     const limit = isWatchLimitError(failure);
     const message = failure instanceof Error ? failure.message : String(failure);
     options.onError(
@@ -72,9 +97,13 @@ export async function startNativeWatcher(
     rescanner.start(limit ? "watch limit reached" : `watching failed: ${message}`);
   }
 
+  const failure = await trySubscribe();
+  if (failure !== undefined) watchingFailed(failure);
+
   return {
     async close() {
       closed = true;
+      newDirectories.close();
       batcher.close();
       rescanner.close();
       const current = subscription;

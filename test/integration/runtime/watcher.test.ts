@@ -13,6 +13,7 @@ import {
 } from "../../../src/runtime/watcher/watcher.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { waitFor } from "../../support/wait-for.js";
+import { writeFileIn } from "../../support/sync-fixture.js";
 
 async function watchedTree(t: { after(fn: () => Promise<void>): void }, backend: WatcherBackend) {
   const { dir, cleanup } = await makeTempDir(`autosync-watch-${backend}-`);
@@ -190,5 +191,97 @@ describe("watch limit and unwatchable roots", () => {
       clock.advance(50);
       return seen.has("after mount.txt");
     });
+  });
+});
+
+/**
+ * @parcel/watcher on Linux watches a new directory only once it hears of it, so directories and
+ * files made inside it before that are missed, and such a directory stays unwatched (its issue
+ * 97). Measured before the fix: a file saved 300 ms after `mkdir -p a/b/c` went unreported in
+ * 4 of 10 runs, and later edits there were never reported.
+ */
+describe("new folders (native watcher)", () => {
+  async function watchNative(t: { after(fn: () => Promise<void>): void }) {
+    const { dir, cleanup } = await makeTempDir("autosync-watch-newdirs-");
+    await mkdir(join(dir, ".git"));
+    const reports: { paths: string[]; at: number }[] = [];
+    const rescans: { reason: string; at: number }[] = [];
+    const watcher = await startWatcher({
+      root: dir,
+      backend: "native",
+      skipDirs: [".git"],
+      isIgnored: () => false,
+      onChanges: (paths) => reports.push({ paths, at: performance.now() }),
+      onRescanNeeded: (reason) => rescans.push({ reason, at: performance.now() }),
+      onError: () => {},
+      rescanIntervalMs: 60_000,
+    });
+    t.after(async () => {
+      await watcher.close();
+      await cleanup();
+    });
+    /** `path` or a folder above it was reported, or the whole tree looked at, after `since`. */
+    const covered = (path: string, since: number) =>
+      rescans.some((rescan) => rescan.at >= since) ||
+      reports.some(
+        (report) =>
+          report.at >= since &&
+          report.paths.some((reported) => reported === path || path.startsWith(`${reported}/`)),
+      );
+    const reported = (path: string) => reports.some((report) => report.paths.includes(path));
+    return { dir, covered, reported };
+  }
+
+  test("after mkdir -p, a file saved at once is looked at, and later edits deep inside are reported", async (t) => {
+    const { dir, covered, reported } = await watchNative(t);
+    for (let round = 0; round < 20; round++) {
+      const deep = `r${round}/b/c/d`;
+      await mkdir(join(dir, deep), { recursive: true });
+      await new Promise((resolve) => setTimeout(resolve, 100 * (round % 4)));
+      const saved = performance.now();
+      await writeFile(join(dir, deep, "soon.txt"), "soon");
+      await waitFor(`${deep}/soon.txt to be looked at (round ${round})`, () =>
+        covered(`${deep}/soon.txt`, saved),
+      );
+      // Once the folders are known to the watcher, edits inside are reported as they happen.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await writeFile(join(dir, deep, "later.txt"), "later");
+      await waitFor(`${deep}/later.txt to be reported (round ${round})`, () =>
+        reported(`${deep}/later.txt`),
+      );
+    }
+  });
+
+  test("2,000 files written into 40 new folders are all looked at, and each folder is watched after", async (t) => {
+    const { dir, covered, reported } = await watchNative(t);
+    // writeBurst's layout, with the moment each file was on disk.
+    const done = new Map<string, number>();
+    const paths = Array.from(
+      { length: 2000 },
+      (_, i) => `burst/dir-${String(i % 40).padStart(2, "0")}/file-${i}.txt`,
+    );
+    for (let start = 0; start < paths.length; start += 64) {
+      await Promise.all(
+        paths.slice(start, start + 64).map(async (path) => {
+          await writeFileIn(dir, path, `${path}\n`);
+          done.set(path, performance.now());
+        }),
+      );
+    }
+    for (const path of paths) {
+      // An event of its own, or a look at a folder above it (or at everything) once it existed.
+      await waitFor(
+        `${path} to be looked at`,
+        () => reported(path) || covered(path, done.get(path)!),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    for (let folder = 0; folder < 40; folder++) {
+      await writeFile(join(dir, `burst/dir-${String(folder).padStart(2, "0")}/later.txt`), "x");
+    }
+    for (let folder = 0; folder < 40; folder++) {
+      const path = `burst/dir-${String(folder).padStart(2, "0")}/later.txt`;
+      await waitFor(`${path} to be reported`, () => reported(path));
+    }
   });
 });
