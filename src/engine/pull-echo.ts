@@ -67,7 +67,14 @@ function hasAnything(pending: PendingChanges): boolean {
   return pending.paths.length > 0 || pending.unlisted > 0 || pending.wholeTree;
 }
 
+/**
+ * Every path is one the pull wrote, or a folder it wrote into: the watcher reports a new folder
+ * again once it settles (runtime/watcher/new-directories.ts).
+ */
 function wroteAll(s: EngineState, paths: readonly string[]): boolean {
-  const wrote = new Set(s.pullWrites?.paths ?? []);
-  return paths.every((path) => wrote.has(path));
+  const written = s.pullWrites?.paths ?? [];
+  const wrote = new Set(written);
+  return paths.every(
+    (path) => wrote.has(path) || written.some((file) => file.startsWith(`${path}/`)),
+  );
 }

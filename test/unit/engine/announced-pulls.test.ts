@@ -91,6 +91,17 @@ describe("pulls after pulls: the echo of a pull's own writes", () => {
     assert.equal(sim.current()?.kind, "pull", "then the announced pull runs");
   });
 
+  test("a folder the pull created, reported again by the watcher, is its echo too", () => {
+    const sim = fleetMachine();
+    pullWriting(sim, "m1", ["shared/new/round-1.md"]);
+    sim.advance(300);
+    sim.send({ type: "changesObserved", paths: ["shared/new", "shared"] });
+    announce(sim, "gamma");
+    assert.deepEqual(sim.current(), { kind: "status", paths: ["shared/new", "shared"] });
+    sim.finish(statusOk([]));
+    assert.equal(sim.current()?.kind, "pull", "no quiet period for the pull's own folder");
+  });
+
   test("any other change keeps the pull waiting for its quiet period", () => {
     const sim = fleetMachine();
     pullWriting(sim, "m1", WROTE);
