@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chmod, mkdir, rm, stat, symlink, readlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rename, rm, stat, symlink, readlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
@@ -93,6 +93,24 @@ describe("edge cases a real user hits (git, real binary)", () => {
     await waitForContent(fixture, b, "journal/2026-11-25.md", "now a folder\n");
     const tree = await waitForConvergence(fixture, [a, b]);
     assert.deepEqual([...tree.keys()].sort(), ["README.md", "journal/2026-11-25.md"]);
+  });
+
+  test("a folder tree moved into A from outside arrives in B, and so does a later edit deep inside", async (t) => {
+    const fixture = await SyncFixture.create(t);
+    const [a, b] = [fixture.copy(0), fixture.copy(1)];
+    await fixture.startAll();
+    const outside = join(fixture.dir, "downloads");
+    await mkdir(join(outside, "project", "src", "deep"), { recursive: true });
+    await writeFile(join(outside, "project", "src", "deep", "old.txt"), "old\n");
+    await writeFile(join(outside, "project", "README"), "readme\n");
+    await rename(join(outside, "project"), join(a.path, "project"));
+    await waitForContent(fixture, b, "project/src/deep/old.txt", "old\n");
+    await waitForContent(fixture, b, "project/README", "readme\n");
+    // The nested folders came in without events of their own; they must be watched now.
+    await writeFile(join(a.path, "project", "src", "deep", "old.txt"), "edited later\n");
+    await writeFile(join(a.path, "project", "src", "deep", "new.txt"), "new\n");
+    await waitForContent(fixture, b, "project/src/deep/old.txt", "edited later\n");
+    await waitForContent(fixture, b, "project/src/deep/new.txt", "new\n");
   });
 
   test("a watch root whose path has spaces and unicode syncs", async (t) => {
