@@ -271,6 +271,23 @@ describe("new folders (native watcher)", () => {
     );
   });
 
+  test("a folder renamed inside the tree: later edits deep inside are reported under the new name", async (t) => {
+    const { dir, reported } = await watchNative(t);
+    await mkdir(join(dir, "old name", "sub", "deeper"), { recursive: true });
+    await writeFile(join(dir, "old name", "sub", "deeper", "f.txt"), "1");
+    await waitFor("the folder to be seen", () => reported("old name"));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await rename(join(dir, "old name"), join(dir, "new name"));
+    await waitFor("the rename", () => reported("new name"));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Measured before the fix: nothing at all was reported for these, in 3 of 3 runs.
+    await writeFile(join(dir, "new name", "sub", "deeper", "f.txt"), "2");
+    await writeFile(join(dir, "new name", "sub", "deeper", "g.txt"), "new");
+    await waitFor("both edits under the new name", () =>
+      ["new name/sub/deeper/f.txt", "new name/sub/deeper/g.txt"].every(reported),
+    );
+  });
+
   test("2,000 files written into 40 new folders are all looked at, and each folder is watched after", async (t) => {
     const { dir, covered, reported } = await watchNative(t);
     // writeBurst's layout, with the moment each file was on disk.

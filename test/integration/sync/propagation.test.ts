@@ -65,8 +65,10 @@ describe("propagation between two machines (git, real binary)", () => {
     assert.equal(await fixture.remoteFile("README.md"), "# synced\n", "nothing else was deleted");
   });
 
-  test("renaming a directory of 50 files moves all of them on the remote and in copy B", async (t) => {
-    const fixture = await SyncFixture.create(t, { seed: fiftyFiles });
+  test("renaming a directory of 51 files moves all of them on the remote and in copy B, and edits deep inside it keep syncing", async (t) => {
+    const fixture = await SyncFixture.create(t, {
+      seed: { ...fiftyFiles, "projects/alpha/notes/deep/n.txt": "deep\n" },
+    });
     const [a, b] = [fixture.copy(0), fixture.copy(1)];
     await fixture.startAll();
 
@@ -75,11 +77,21 @@ describe("propagation between two machines (git, real binary)", () => {
       fixture,
       "the remote to hold projects/omega/* and no projects/alpha/*",
       (tree) =>
-        [...tree.keys()].filter((path) => path.startsWith("projects/omega/")).length === 50 &&
+        [...tree.keys()].filter((path) => path.startsWith("projects/omega/")).length === 51 &&
         ![...tree.keys()].some((path) => path.startsWith("projects/alpha/")),
     );
     await waitForAbsent(fixture, b, "projects/alpha");
     await waitForContent(fixture, b, "projects/omega/file-49.txt", "alpha 49\n");
+    // Edits in the renamed folder keep syncing (the old native watcher went blind there).
+    await writeFileIn(a.path, "projects/omega/notes/deep/n.txt", "edited after the rename\n");
+    await writeFileIn(a.path, "projects/omega/notes/deep/added later.txt", "new\n");
+    await waitForContent(
+      fixture,
+      b,
+      "projects/omega/notes/deep/n.txt",
+      "edited after the rename\n",
+    );
+    await waitForContent(fixture, b, "projects/omega/notes/deep/added later.txt", "new\n");
     const tree = await waitForConvergence(fixture);
     assert.equal(diffDigests(tree, remoteDigest(await fixture.remoteTree()), ["A", "remote"]), "");
   });
