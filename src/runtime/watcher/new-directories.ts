@@ -78,8 +78,13 @@ export function trackNewDirectories(options: NewDirectoryOptions): NewDirectorie
     const known = reported;
     fresh = new Set();
     reported = new Set();
-    // A directory inside another new one is covered by the walk of the outer one.
-    const outer = dirs.filter((dir) => !dirs.some((other) => dir.startsWith(other + sep)));
+    // A directory inside another new one is covered by the walk of the outer one. Sorted, an
+    // inner directory follows its outer one (a burst can bring thousands).
+    const outer: string[] = [];
+    for (const dir of [...dirs].sort()) {
+      const last = outer.at(-1);
+      if (last === undefined || !dir.startsWith(last + sep)) outer.push(dir);
+    }
     let missing = false;
     for (const dir of outer) {
       if (closed) return;
