@@ -138,7 +138,12 @@ describe("crash, restart and single instance (git, real binary)", () => {
       `the commit in flight finished before the exit: ${after.map((e) => e.type).join(", ")}`,
     );
     assert.equal(await pathExists(join(a.path, ".git", "index.lock")), false, "no index.lock left");
-    const status = await fixture.run("git", ["status", "--porcelain"], a.path);
+    // Every untracked file by name: plain --porcelain names a wholly untracked folder only.
+    const status = await fixture.run(
+      "git",
+      ["status", "--porcelain", "--untracked-files=all"],
+      a.path,
+    );
     const committed = await fixture.run("git", ["ls-files"], a.path);
     for (const path of paths) {
       assert.ok(
