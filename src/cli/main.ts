@@ -1,28 +1,51 @@
 #!/usr/bin/env node
+// The bin entry runs on whatever Node.js the user has. Dependencies fail to *load* on an older
+// one (Node.js 20: "TypeError: TEXT_ENCODINGS.union is not a function" from a static import),
+// so this module checks the version first and imports the CLI only after. It and its imports
+// stay tiny and in syntax Node.js 14 parses: no top-level await, no import attributes, no
+// "node:" specifiers (Node.js 14.13.1 and later only).
+import { readFileSync } from "fs";
 import { ExitCode } from "./exit-codes.js";
-import { runCli } from "./run-cli.js";
+import {
+  formatNodeVersion,
+  isAtLeast,
+  minimumNodeVersion,
+  parseNodeVersion,
+  type NodeVersion,
+} from "./node-version.js";
+import { installMessages } from "../messages/install-messages.js";
 
-const debug = process.argv.includes("--debug");
-// A terminal that went away (EIO) or a reader that quit (EPIPE, `autosync run | head`) must not
-// crash a daemon in the middle of a merge: output is lost, syncing and clean-up go on.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
+/** package.json's engines.node, the one place the requirement is written. */
+function requiredNodeVersion(): NodeVersion | undefined {
+  try {
+    const manifest = JSON.parse(
+      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+    ) as { engines?: { node?: string } };
+    const range = manifest.engines && manifest.engines.node;
+    return range === undefined ? undefined : minimumNodeVersion(range);
+  } catch {
+    // Unreadable manifest: let the CLI try rather than refuse on a guess.
+    return undefined;
+  }
+}
+
+const required = requiredNodeVersion();
+if (required && !isAtLeast(parseNodeVersion(process.versions.node), required)) {
+  process.stderr.write(
+    installMessages.nodeTooOld(
+      formatNodeVersion(required),
+      process.versions.node,
+      process.execPath,
+      required[0],
+    ) + "\n",
+  );
+  process.exitCode = ExitCode.failure;
+} else {
+  import("./start-cli.js").catch((error: unknown) => {
+    // A module that does not load on a supported Node.js: a broken install, not a user mistake.
+    process.stderr.write(installMessages.loadFailed(String(error)) + "\n");
+    if (process.argv.includes("--debug") && error instanceof Error && error.stack)
+      process.stderr.write(error.stack + "\n");
+    process.exitCode = ExitCode.failure;
   });
 }
-runCli(
-  process.argv.slice(2).filter((arg) => arg !== "--debug"),
-  { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() },
-).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    // A bug, not a user mistake: say so briefly; the stack only with --debug.
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`autosync: internal error: ${message}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    else process.stderr.write("Run again with --debug for details, and please report it.\n");
-    process.exitCode = ExitCode.failure;
-  },
-);
