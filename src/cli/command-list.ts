@@ -12,6 +12,7 @@ import { resumeCommand } from "./commands/resume.js";
 import { commitCommand } from "./commands/commit.js";
 import { stopCommand } from "./commands/stop.js";
 import { serviceCommand } from "./commands/service.js";
+import { completionCommand } from "./commands/completion.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -28,4 +29,5 @@ export const commands: readonly CliCommand[] = [
   initCommand,
   importLegacyCommand,
   brokerCommand,
+  completionCommand,
 ];
