@@ -269,6 +269,7 @@ for (const old of OLD_NODES) {
         ["--version"],
         ["validate", EXAMPLE_CONFIG],
         ["run"],
+        ["completion", "bash"],
         ["demo", "--script"],
         [],
       ]) {
