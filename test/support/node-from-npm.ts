@@ -18,6 +18,8 @@ export function npmEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     ...env,
     // Stable across runs so a rerun downloads nothing; the registry is asked only when empty.
     npm_config_cache: join(tmpdir(), "autosync-test-npm-cache"),
+    // What is cached is used without asking the registry whether it changed.
+    npm_config_prefer_offline: "true",
     npm_config_update_notifier: "false",
     npm_config_audit: "false",
     npm_config_fund: "false",
