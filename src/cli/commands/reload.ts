@@ -16,7 +16,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     );
     return ExitCode.usage;
   }
-  const target = await resolveControlTarget("reload", parsed, io);
+  const target = await resolveControlTarget("reload", parsed, io, { invalidConfigOk: true });
   if (!target) return ExitCode.failure;
   try {
     const response = await sendControlRequest(
