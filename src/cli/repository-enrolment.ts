@@ -196,14 +196,19 @@ export async function enrol(
   const checked = await checkConfigText(text, target, io, "warning");
   if (!checked.ok)
     return { ok: false, error: invalidConfigLines(command, target, checked.diagnostics) };
-  try {
-    await writeConfigAtomically(target, text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return { ok: false, error: messages.configNotWritable(command, target.shown, code) };
+  const unchanged = text === target.text;
+  if (!unchanged) {
+    try {
+      await writeConfigAtomically(target, text);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      return { ok: false, error: messages.configNotWritable(command, target.shown, code) };
+    }
   }
   const lines = [
-    messages.added(dir, target.shown, target.text === undefined),
+    unchanged
+      ? messages.alreadyListed(dir, target.shown)
+      : messages.added(dir, target.shown, target.text === undefined),
     await tellDaemon(checked.config.controlSocket),
   ];
   return { ok: true, lines };

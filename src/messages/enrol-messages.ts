@@ -30,6 +30,8 @@ export const enrolMessages = {
   cloned: (url: string, dir: string) => `Cloned ${url} into ${dir}.`,
   added: (dir: string, file: string, created: boolean) =>
     `${created ? "Created" : "Updated"} ${file}: ${dir} is synced from now on.`,
+  alreadyListed: (dir: string, file: string) =>
+    `${file} already lists ${dir} (left as it is): it is synced from now on.`,
   removed: (dir: string, file: string) =>
     `Updated ${file}: ${dir} is no longer synced (its files are untouched).`,
   daemonReloaded: (answer: string) => `The running daemon reloaded its config: ${answer}`,

@@ -123,16 +123,20 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
   // Everything that can be known before cloning is checked first: a config that would be
   // refused must not cost a clone that is then thrown away.
+  // A config may already list the folder before it exists (`autosync init`'s example
+  // `~/notes`, or a config copied from the first machine): then the clone fills that entry.
+  const current =
+    target.text !== undefined ? await checkConfigText(target.text, target, io, "off") : undefined;
+  const listed = current?.ok === true && current.config.repositories.some((r) => r.path === dir);
   const entry = {
     path: configPathOf(dir, io.env),
     ...(kind !== configDefault && target.text !== undefined ? { recipe: kind } : {}),
   };
-  const text = textWithEntry(target, entry, kind);
+  const text =
+    listed && target.text !== undefined ? target.text : textWithEntry(target, entry, kind);
   const before = await checkConfigText(text, target, io, "off");
   if (!before.ok) return fail(invalidConfigLines("clone", target, before.diagnostics));
-  if (before.config.repositories.filter((repository) => repository.path === dir).length > 1)
-    return fail(messages.alreadyConfigured("clone", dir, target.shown));
-  const notWritable = await whyNotWritable(target);
+  const notWritable = text === target.text ? undefined : await whyNotWritable(target);
   if (notWritable !== undefined)
     return fail(messages.configNotWritable("clone", target.shown, notWritable));
 

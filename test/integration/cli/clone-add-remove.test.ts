@@ -386,3 +386,21 @@ test("the default folder is the one git, hg and brz would pick", () => {
   assert.equal(defaultCloneDir("https://host/", "git"), "host");
   assert.equal(defaultCloneDir("/", "git"), undefined);
 });
+
+// Last: it writes ~/autosync.config.yaml, which every later search from below the home finds.
+test("the second-machine walk-through: init, then clone fills init's example entry", async () => {
+  const remote = await makeRemote("git", "notes.git");
+  const init = await autosync(home, "init");
+  assert.equal(init.code, 0, init.err);
+  const config = join(home, "autosync.config.yaml");
+  const written = await readFile(config, "utf8");
+  assert.match(written, /- path: ~\/notes$/m);
+  const cloned = await autosync(home, "clone", remote);
+  assert.equal(cloned.code, 0, cloned.err);
+  assert.match(cloned.out, /already lists .*notes \(left as it is\)/);
+  assert.equal(await readFile(config, "utf8"), written, "the entry was there: nothing to add");
+  assert.equal(await readFile(join(home, "notes", "README.md"), "utf8"), "seed\n");
+  const validate = await autosync(home, "validate");
+  assert.equal(validate.code, 0, validate.out);
+  assert.doesNotMatch(validate.out, /warning/);
+});
