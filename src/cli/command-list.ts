@@ -11,6 +11,10 @@ import { pauseCommand } from "./commands/pause.js";
 import { resumeCommand } from "./commands/resume.js";
 import { commitCommand } from "./commands/commit.js";
 import { stopCommand } from "./commands/stop.js";
+import { reloadCommand } from "./commands/reload.js";
+import { cloneCommand } from "./commands/clone.js";
+import { addCommand } from "./commands/add.js";
+import { removeCommand } from "./commands/remove.js";
 import { serviceCommand } from "./commands/service.js";
 import { completionCommand } from "./commands/completion.js";
 
@@ -24,6 +28,10 @@ export const commands: readonly CliCommand[] = [
   resumeCommand,
   commitCommand,
   stopCommand,
+  reloadCommand,
+  cloneCommand,
+  addCommand,
+  removeCommand,
   serviceCommand,
   validateCommand,
   initCommand,

@@ -1,5 +1,8 @@
 import { formatDiagnostic } from "../config/format-diagnostic.js";
-import { loadConfig } from "../config/load-config.js";
+import { resolve } from "node:path";
+import { controlSocketOfValue } from "../config/control-socket-path.js";
+import { findConfig } from "../config/find-config.js";
+import { loadConfig, readConfigDocument } from "../config/load-config.js";
 import { controlCliMessages } from "../messages/ui-messages.js";
 import type { CliIo } from "./command.js";
 
@@ -64,8 +67,20 @@ export async function resolveControlTarget(
   command: string,
   args: ControlArgs,
   io: CliIo,
+  { invalidConfigOk = false }: { invalidConfigOk?: boolean } = {},
 ): Promise<ControlTarget | undefined> {
   if (args.socketPath !== undefined) return { socketPath: args.socketPath };
+  if (invalidConfigOk) {
+    // `reload` of a broken file must reach the daemon, which refuses it with the reasons.
+    const file =
+      args.configPath !== undefined
+        ? resolve(io.cwd, args.configPath)
+        : (await findConfig(io).catch(() => undefined))?.file;
+    if (file !== undefined) {
+      const doc = await readConfigDocument(file, io.cwd);
+      return { socketPath: controlSocketOfValue(doc.value, { file, cwd: io.cwd, env: io.env }) };
+    }
+  }
   // The daemon checked the roots when it started; here only the socket path matters.
   const loaded = await loadConfig({
     ...(args.configPath !== undefined ? { configPath: args.configPath } : {}),

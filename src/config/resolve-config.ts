@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { hostname } from "node:os";
@@ -9,6 +8,7 @@ import type { LoadRecipeResult } from "../recipes/load-recipe.js";
 import type { Recipe } from "../recipes/recipe.js";
 import { configMessages, recipeMessages } from "../messages/config-messages.js";
 import { CONFIG_DEFAULTS, ENGINE_DEFAULTS } from "./config-defaults.js";
+import { defaultControlSocket } from "./control-socket-path.js";
 import type { AutosyncConfig, SecretSpec } from "./config-types.generated.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { didYouMean } from "./did-you-mean.js";
@@ -502,10 +502,14 @@ class Resolver {
   }
 
   private defaultControlSocket(pidfile: string): string {
-    const identity = this.options.file ?? `embedded:${this.options.cwd}`;
-    const hash = createHash("sha256").update(identity).digest("hex").slice(0, 12);
-    const dir = this.env.XDG_RUNTIME_DIR || dirname(pidfile);
-    return join(dir, `autosync-${hash}.sock`);
+    return defaultControlSocket(
+      {
+        ...(this.options.file !== undefined ? { file: this.options.file } : {}),
+        cwd: this.options.cwd,
+        env: this.env,
+      },
+      pidfile,
+    );
   }
 }
 

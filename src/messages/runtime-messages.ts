@@ -48,6 +48,34 @@ export const runtimeMessages = {
   stopping: "stopping: finishing the operation in flight (press Ctrl+C again to quit at once)",
   forcedExit: "second signal: quitting at once",
   stopped: "autosync stopped",
+  reloaded: (report: {
+    added: readonly string[];
+    removed: readonly string[];
+    restarted: readonly string[];
+    failed: readonly { repo: string }[];
+    channelsRestarted: boolean;
+    needsRestart: readonly string[];
+  }) => {
+    const parts = [
+      ...(report.added.length ? [`started ${report.added.join(", ")}`] : []),
+      ...(report.removed.length ? [`stopped ${report.removed.join(", ")}`] : []),
+      ...(report.restarted.length ? [`restarted ${report.restarted.join(", ")}`] : []),
+      ...(report.failed.length
+        ? [`could not start ${report.failed.map((f) => f.repo).join(", ")}`]
+        : []),
+      ...(report.channelsRestarted ? ["reconnected the channels"] : []),
+      ...(report.needsRestart.length
+        ? [`${report.needsRestart.join(" and ")} apply only after a restart`]
+        : []),
+    ];
+    return `config reloaded: ${parts.length ? parts.join("; ") : "nothing changed"}`;
+  },
+  reloadRepositoryFailed: (name: string, detail: string) =>
+    `reload: ${name} not started: ${detail}`,
+  reloadWhileStopping: "autosync is stopping; the config was not reloaded",
+  reloadRefused: (count: number) =>
+    `config not reloaded: it has ${count} ${count === 1 ? "problem" : "problems"}; the running configuration stays`,
+  reloadSignal: "SIGHUP: reloading the config",
   controlUnavailable: (socketPath: string, detail: string) =>
     `control socket ${socketPath} unavailable (${detail}); \`autosync status\` and friends cannot reach this daemon, syncing goes on`,
   uiUnavailable: (detail: string) => `terminal UI unavailable (${detail}); printing log lines`,

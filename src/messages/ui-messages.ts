@@ -89,6 +89,7 @@ export const uiMessages = {
     `${socketPath} exists and is not a socket; refusing to replace it. Remove it or set a different controlSocket.`,
   accepted: (what: string, repos: readonly string[]) => `${what}: ${repos.join(", ")}`,
   stopAccepted: "Stopping: the daemon finishes the operation in flight, then exits.",
+  reloadUnsupported: "this daemon has no config file to reload (the demo)",
   stopSignalled: (pid: number) =>
     `The daemon did not answer on its socket; sent SIGTERM to pid ${pid}.`,
   stopNothing: "No autosync daemon is running.",
@@ -134,6 +135,14 @@ export const controlCliMessages = {
     "",
     "Commits now, without waiting for the quiet period, then pushes as usual. -m gives the",
     "commit message (the file summary is kept below it); without it the default message is used.",
+  ].join("\n"),
+  reloadHelp: [
+    "Usage: autosync reload [--config PATH] [--socket PATH]",
+    "",
+    "Makes the running daemon re-read its config file (as SIGHUP does): new repositories start,",
+    "removed ones stop after their operation in flight, changed timers, ignores and channels",
+    "apply. An invalid config is refused with the errors `autosync validate` prints, and the",
+    "daemon keeps running as it was. Exit 1 when refused or when no daemon answers.",
   ].join("\n"),
   stopHelp: [
     "Usage: autosync stop [--config PATH] [--socket PATH]",

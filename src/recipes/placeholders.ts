@@ -11,6 +11,7 @@ import type { CommandName } from "./recipe.js";
  * - `ref`, `from`, `to`, `rev`: revision names or ids.
  * - `object`: a blob id (git `listUnmerged` output).
  * - `path`: one path, as one element.
+ * - `url`, `dir`: the repository to clone and the new working copy's path (`clone`).
  */
 export const allowedPlaceholders = {
   status: ["paths"],
@@ -43,6 +44,7 @@ export const allowedPlaceholders = {
   trackedCount: ["paths"],
   ignoredPaths: ["paths"],
   metadataPath: [],
+  clone: ["url", "dir"],
 } as const satisfies Record<CommandName, readonly string[]>;
 
 /** Placeholders allowed in `identityEnv` values. */

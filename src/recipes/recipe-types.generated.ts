@@ -181,6 +181,12 @@ export type ArgvTemplate28 = [string, ...string[]];
  */
 export type ArgvTemplate29 = [string, ...string[]];
 /**
+ * Makes a new working copy `{dir}` of the repository at `{url}` (`autosync clone`); both after `--`, so a URL starting with a dash is never read as an option. Run in the parent of `{dir}`.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate30 = [string, ...string[]];
+/**
  * What starts a rule: a local `change`, an operation that finished (`committed`, `pushed`, `pulled`, `conflict`), an `announcement` from another machine, the pull `interval`, `startup`, or a `manual` sync.
  */
 export type PipelineTrigger =
@@ -336,6 +342,7 @@ export interface RecipeCommands {
   trackedCount?: ArgvTemplate27;
   ignoredPaths?: ArgvTemplate28;
   metadataPath?: ArgvTemplate29;
+  clone?: ArgvTemplate30;
 }
 /**
  * One rule: when any trigger in `on` fires, wait `quietPeriod` after the last trigger (at most `maxWait` after the first), then do the actions in order.

@@ -2,7 +2,7 @@ import type { RepoSnapshot } from "../engine/repo-snapshot.js";
 
 /**
  * The control socket speaks newline-delimited JSON: one request object per line, one response
- * per request, in order. Small on purpose: `autosync status|sync|pause|resume|commit|stop`
+ * per request, in order. Small on purpose: `autosync status|sync|pause|resume|commit|stop|reload`
  * and scripts (`socat - UNIX-CONNECT:…`) are its only clients.
  */
 export type ControlRequest =
@@ -11,7 +11,9 @@ export type ControlRequest =
   | { command: "pause"; repo?: string }
   | { command: "resume"; repo?: string; allowDeletions?: boolean }
   | { command: "commit"; repo?: string; message?: string }
-  | { command: "stop" };
+  | { command: "stop" }
+  /** Re-read the config file and apply it (also SIGHUP). */
+  | { command: "reload" };
 
 export type ControlCommand = ControlRequest["command"];
 
@@ -31,7 +33,15 @@ export type ControlResponse =
 /** Longest request line accepted; a commit message fits many times over. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
-const COMMANDS: readonly ControlCommand[] = ["status", "sync", "pause", "resume", "commit", "stop"];
+const COMMANDS: readonly ControlCommand[] = [
+  "status",
+  "sync",
+  "pause",
+  "resume",
+  "commit",
+  "stop",
+  "reload",
+];
 
 /** Checks a parsed line; returns the request or what is wrong with it. */
 export function parseControlRequest(value: unknown): ControlRequest | string {
@@ -52,6 +62,8 @@ export function parseControlRequest(value: unknown): ControlRequest | string {
       return { command: "status" };
     case "stop":
       return { command: "stop" };
+    case "reload":
+      return { command: "reload" };
     case "sync":
     case "pause":
       return repo === undefined

@@ -28,7 +28,7 @@ export class ControlSocketError extends Error {
 }
 
 /**
- * Serves `autosync status|sync|pause|resume|commit|stop` on a Unix domain socket.
+ * Serves `autosync status|sync|pause|resume|commit|stop|reload` on a Unix domain socket.
  *
  * Who may connect: the socket is created with mode 0600 (umask set around bind, then chmod,
  * so there is no window where it is wider) in a directory created 0700 when it does not exist
@@ -155,6 +155,10 @@ function reply(socket: Socket, line: string, view: DaemonView): void {
   const request = parseControlRequest(parsed);
   if (typeof request === "string")
     return write(socket, { ok: false, error: uiMessages.badRequest(request) });
+  if (request.command === "reload") {
+    void reload(view).then((response) => write(socket, response));
+    return;
+  }
   try {
     write(socket, handle(request, view));
   } catch (error) {
@@ -166,7 +170,22 @@ function reply(socket: Socket, line: string, view: DaemonView): void {
   }
 }
 
-export function handle(request: ControlRequest, view: DaemonView): ControlResponse {
+async function reload(view: DaemonView): Promise<ControlResponse> {
+  if (!view.reload) return { ok: false, error: uiMessages.reloadUnsupported };
+  try {
+    const result = await view.reload();
+    return result.ok
+      ? { ok: true, now: Date.now(), message: result.message }
+      : { ok: false, error: result.error };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export function handle(
+  request: Exclude<ControlRequest, { command: "reload" }>,
+  view: DaemonView,
+): ControlResponse {
   const now = Date.now();
   const snapshots = view.snapshots();
   if (request.command === "status") return { ok: true, now, snapshots };

@@ -14,4 +14,9 @@ export interface DaemonView {
   request(repo: string | undefined, input: EngineInput): void;
   /** Finishes the operation in flight in every repository, then resolves. */
   stop(): Promise<void>;
+  /**
+   * Re-reads the config file and applies it (`autosync reload`); absent where there is no
+   * file to re-read. A refused config leaves everything running as it was.
+   */
+  reload?(): Promise<{ ok: true; message: string } | { ok: false; error: string }>;
 }

@@ -131,7 +131,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     // A closed terminal (tmux kill-session, a closed window) must still remove the demo's temp
-    // dir. Only the demo: `autosync run` keeps SIGHUP's disposition, so `nohup` works.
+    // dir. `autosync run` re-reads its config on SIGHUP instead (it stops only with its UI).
     process.on("SIGHUP", onSignal);
 
     if (parsed.script) {

@@ -21,7 +21,9 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Which kind of working copy `dir` is, if any. */
-async function detectKind(dir: string): Promise<(typeof BUILTIN_RECIPES)[number] | undefined> {
+export async function detectKind(
+  dir: string,
+): Promise<(typeof BUILTIN_RECIPES)[number] | undefined> {
   for (const kind of BUILTIN_RECIPES) if (await exists(join(dir, MARKERS[kind]))) return kind;
   return undefined;
 }

@@ -14,7 +14,9 @@ import {
 } from "../../runtime/control-server.js";
 import { AlreadyRunningError, startDaemon, type DaemonHandle } from "../../runtime/daemon.js";
 import { startLogOutput, type LogFormat } from "../../runtime/log-output.js";
+import type { DaemonView } from "../../ui/daemon-view.js";
 import type { CliCommand, CliIo } from "../command.js";
+import { reloadConfigFile } from "../reload-config-file.js";
 import { ExitCode } from "../exit-codes.js";
 
 interface RunArgs {
@@ -67,7 +69,7 @@ function usage(io: CliIo, message: string): undefined {
 /** The control socket (`autosync status|sync|pause|resume|stop`); syncing goes on without it. */
 async function startControl(
   socketPath: string,
-  daemon: DaemonHandle,
+  daemon: DaemonView,
 ): Promise<ControlServer | undefined> {
   try {
     return await startControlServer(socketPath, daemon);
@@ -134,11 +136,24 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`${runtimeMessages.forcedExit}\n`);
     process.exit(ExitCode.interrupted);
   };
+  // SIGHUP re-reads the config, as daemons do. With the terminal UI, a SIGHUP means the
+  // terminal went away: that is a clean stop, like SIGTERM.
+  const configFile = config.file;
+  const onHangup = (): void => {
+    if (useUi) return onSignal();
+    if (!handle || configFile === undefined) return;
+    bus.publish({ type: "info", message: runtimeMessages.reloadSignal });
+    void reloadConfigFile(handle, configFile, io).catch((error: unknown) =>
+      bus.publish({ type: "error", message: String(error) }),
+    );
+  };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onHangup);
   const releaseSignals = (): void => {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onHangup);
   };
 
   try {
@@ -158,7 +173,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const daemon = handle;
   if (signals > 0) void daemon.stop();
 
-  const control = await startControl(config.controlSocket, daemon);
+  const control = await startControl(config.controlSocket, {
+    bus: daemon.bus,
+    snapshots: () => daemon.snapshots(),
+    request: (repo, input) => daemon.request(repo, input),
+    stop: () => daemon.stop(),
+    ...(configFile !== undefined ? { reload: () => reloadConfigFile(daemon, configFile, io) } : {}),
+  });
 
   try {
     if (useUi) {
