@@ -12,6 +12,7 @@ import { resumeCommand } from "./commands/resume.js";
 import { commitCommand } from "./commands/commit.js";
 import { stopCommand } from "./commands/stop.js";
 import { serviceCommand } from "./commands/service.js";
+import { doctorCommand } from "./commands/doctor.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -25,6 +26,7 @@ export const commands: readonly CliCommand[] = [
   stopCommand,
   serviceCommand,
   validateCommand,
+  doctorCommand,
   initCommand,
   importLegacyCommand,
   brokerCommand,
