@@ -132,8 +132,9 @@ async function gitDryRunPush(
 
 /**
  * The remote answers without a prompt, and a push would be accepted, checked without changing
- * anything: git's dry-run push; for hg and brz, which have none, write access when the remote is
- * a local path, else the read (over ssh the same login as the push).
+ * anything: git's dry-run push. hg and brz have none: a local remote is checked on the file
+ * system (opening it with hg writes hg's caches into it), a network one by reading it, which
+ * over ssh needs the same login as the push.
  */
 export async function checkRemote(
   subject: string,
@@ -141,18 +142,29 @@ export async function checkRemote(
   target: RemoteTarget,
   timeoutMs: number,
 ): Promise<CheckResult[]> {
-  const read = await readRemote(commands, target, timeoutMs);
-  if (read.failed) return [failedProbe(subject, "remote", target, read, timeoutMs)];
-  const results = [ok(subject, "remote", messages.reachable(shown(target)))];
+  const { kind, metadataDir } = commands.recipe;
   const local = target.url === undefined ? undefined : localRemotePath(target.url, commands.root);
-  if (local !== undefined && !(await localWritable(local, commands.recipe.metadataDir))) {
-    results.push(problem(subject, "push", messages.remoteReadOnly(shown(target), local)));
-  } else if (commands.recipe.kind === "git") {
-    results.push(await gitDryRunPush(subject, commands, target, timeoutMs));
-  } else if (local !== undefined) {
-    results.push(ok(subject, "push", messages.pushPossible(shown(target))));
+  if (local !== undefined && kind !== "git") {
+    const found = await stat(join(local, metadataDir)).catch(() => undefined);
+    if (!found?.isDirectory()) {
+      return [
+        problem(
+          subject,
+          "remote",
+          messages.unreachable(shown(target), messages.noRepositoryAt(local, metadataDir)),
+        ),
+      ];
+    }
   } else {
-    results.push(ok(subject, "push", messages.pushUntestable(shown(target), commands.recipe.kind)));
+    const read = await readRemote(commands, target, timeoutMs);
+    if (read.failed) return [failedProbe(subject, "remote", target, read, timeoutMs)];
   }
-  return results;
+  const reachable = ok(subject, "remote", messages.reachable(shown(target)));
+  if (local !== undefined && !(await localWritable(local, metadataDir))) {
+    return [reachable, problem(subject, "push", messages.remoteReadOnly(shown(target), local))];
+  }
+  if (kind === "git") return [reachable, await gitDryRunPush(subject, commands, target, timeoutMs)];
+  if (local !== undefined)
+    return [reachable, ok(subject, "push", messages.pushPossible(shown(target)))];
+  return [reachable, ok(subject, "push", messages.pushUntestable(shown(target), kind))];
 }

@@ -97,6 +97,7 @@ Exit codes: 0 no problem (warnings allowed), 1 at least one problem or an invali
     fix: identityFix(kind),
   }),
 
+  noRepositoryAt: (path: string, metadataDir: string) => `${path} holds no ${metadataDir}`,
   reachable: (remote: string) => `${remote} answers without a prompt`,
   unreachable: (remote: string, detail: string): Found => ({
     message: `cannot reach ${remote}: ${detail}`,
