@@ -2,12 +2,15 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { runDoctor } from "../../../src/doctor/run-doctor.js";
 import { startDaemon } from "../../../src/runtime/daemon.js";
 import { makeGitClones, type GitClones } from "../../support/git-clones.js";
-import { freePort } from "../../support/free-port.js";
+import { acceptsConnections, freePort } from "../../support/free-port.js";
+import { waitFor } from "../../support/wait-for.js";
 import { doctorCli, line, resolvedConfig, snapshotTree, writeConfig } from "./doctor-support.js";
 
 describe("autosync doctor on git repositories", { timeout: 180_000 }, () => {
@@ -19,6 +22,22 @@ describe("autosync doctor on git repositories", { timeout: 180_000 }, () => {
     clone = clones.clones[0] as string;
   });
   after(() => clones?.cleanup());
+
+  async function withRemote(url: string, timeoutMs = 10_000) {
+    const repo = clones.clones[1] as string;
+    const before = (await clones.git(repo, "remote", "get-url", "origin")).trim();
+    await clones.git(repo, "remote", "set-url", "origin", url);
+    try {
+      const config = await resolvedConfig(clones.dir, {
+        repositories: [{ path: repo, name: "b" }],
+      });
+      const started = performance.now();
+      const results = await runDoctor(config, { env: process.env, networkTimeoutMs: timeoutMs });
+      return { results, ms: performance.now() - started };
+    } finally {
+      await clones.git(repo, "remote", "set-url", "origin", before);
+    }
+  }
 
   test("a healthy clone: every line ok, exit 0, and neither the tree nor the remote changed", async () => {
     // Unpushed work and a file in the tree: a push would change the remote, a dry run must not.
@@ -168,24 +187,8 @@ describe("autosync doctor on git repositories", { timeout: 180_000 }, () => {
       await new Promise((resolve) => silent.close(resolve));
     });
 
-    async function doctorWithRemote(url: string, timeoutMs = 10_000) {
-      const repo = clones.clones[1] as string;
-      const before = (await clones.git(repo, "remote", "get-url", "origin")).trim();
-      await clones.git(repo, "remote", "set-url", "origin", url);
-      try {
-        const config = await resolvedConfig(clones.dir, {
-          repositories: [{ path: repo, name: "b" }],
-        });
-        const started = performance.now();
-        const results = await runDoctor(config, { env: process.env, networkTimeoutMs: timeoutMs });
-        return { results, ms: performance.now() - started };
-      } finally {
-        await clones.git(repo, "remote", "set-url", "origin", before);
-      }
-    }
-
     test("a path that does not exist", async () => {
-      const { results } = await doctorWithRemote(join(clones.dir, "no-such-remote.git"));
+      const { results } = await withRemote(join(clones.dir, "no-such-remote.git"));
       const remote = line(results, "b", "remote");
       assert.equal(remote.status, "problem");
       assert.match(
@@ -202,7 +205,7 @@ describe("autosync doctor on git repositories", { timeout: 180_000 }, () => {
     test("ssh and http to a port nobody listens on", async () => {
       const port = await freePort();
       for (const url of [`ssh://git@127.0.0.1:${port}/x.git`, `http://127.0.0.1:${port}/x.git`]) {
-        const { results } = await doctorWithRemote(url);
+        const { results } = await withRemote(url);
         const remote = line(results, "b", "remote");
         assert.equal(remote.status, "problem", url);
         assert.match(remote.message, /cannot reach origin .*[Cc]onnect/, url);
@@ -210,12 +213,55 @@ describe("autosync doctor on git repositories", { timeout: 180_000 }, () => {
     });
 
     test("a host that accepts and never answers is reported within the timeout, not waited for", async () => {
-      const { results, ms } = await doctorWithRemote(`http://127.0.0.1:${silentPort}/x.git`, 2_000);
+      const { results, ms } = await withRemote(`http://127.0.0.1:${silentPort}/x.git`, 2_000);
       const remote = line(results, "b", "remote");
       assert.equal(remote.status, "problem");
       assert.match(remote.message, /did not answer within 2 s/);
       assert.ok(ms < 15_000, `took ${ms} ms`);
     });
+  });
+
+  test("a remote that wants a password autosync cannot type is a problem, not a hang", async (t) => {
+    // Asks every client for HTTP Basic credentials; with prompts off git must give up at once.
+    const server = createHttpServer((_request, response) => {
+      response.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    t.after(() => new Promise((resolve) => server.close(resolve)));
+    const port = (server.address() as { port: number }).port;
+    const { results } = await withRemote(`http://127.0.0.1:${port}/x.git`);
+    const remote = line(results, "b", "remote");
+    assert.equal(remote.status, "problem");
+    assert.match(remote.message, /wants a login autosync cannot type: .*terminal prompts disabled/);
+    assert.match(remote.fix ?? "", /credential helper/);
+  });
+
+  test("a remote that can be read but not pushed to: a push problem found without pushing", async (t) => {
+    // git daemon serves fetches only (receive-pack is off unless enabled).
+    const port = await freePort();
+    const daemon = spawn(
+      "git",
+      [
+        "daemon",
+        "--export-all",
+        "--reuseaddr",
+        "--listen=127.0.0.1",
+        `--port=${port}`,
+        `--base-path=${clones.dir}`,
+      ],
+      { stdio: "ignore" },
+    );
+    t.after(() => {
+      daemon.kill();
+    });
+    await waitFor("git daemon listening", () => acceptsConnections(port));
+    const remoteBefore = await snapshotTree(clones.remote);
+    const { results } = await withRemote(`git://127.0.0.1:${port}/remote.git`);
+    assert.equal(line(results, "b", "remote").status, "ok");
+    const push = line(results, "b", "push");
+    assert.equal(push.status, "problem");
+    assert.match(push.message, /a push to origin .* would fail: remote error: access denied/);
+    assert.deepEqual(await snapshotTree(clones.remote), remoteBefore);
   });
 
   test("no commit identity: a warning naming the fallback identity commits will use", async (t) => {
