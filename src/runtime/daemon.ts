@@ -57,7 +57,6 @@ export interface DaemonHandle {
   instanceId: string;
 }
 
-
 interface Served {
   repository: ResolvedRepository;
   filter: IgnoreFilter;
