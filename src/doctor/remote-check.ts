@@ -46,7 +46,8 @@ function probeDetail(result: CommandResult): string {
     .map((text) => text.trim())
     .filter((text) => text !== "" && !/Could not read from remote repository/i.test(text));
   const cause = lines.find((text) => ERROR_PREFIX.test(text)) ?? lines[0] ?? result.shortMessage;
-  return cause.replace(ERROR_PREFIX, "");
+  // curl's messages quote the URL as configured: a token in it must not reach a report.
+  return cause.replace(ERROR_PREFIX, "").replace(/(\/\/[^/:@\s]*):[^/@\s]*@/g, "$1@");
 }
 
 /** Why a network command against the remote failed, as a problem line. */

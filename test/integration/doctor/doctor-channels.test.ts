@@ -1,4 +1,7 @@
 import { after, before, describe, test } from "node:test";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { XmppChannel } from "../../../src/channels/xmpp-channel.js";
 import { runDoctor } from "../../../src/doctor/run-doctor.js";
@@ -6,7 +9,9 @@ import { makeGitClones, type GitClones } from "../../support/git-clones.js";
 import { freePort } from "../../support/free-port.js";
 import { startMosquitto, type MosquittoServer } from "../../support/mosquitto-server.js";
 import { startProsody, type ProsodyServer } from "../../support/prosody-server.js";
-import { line, resolvedConfig } from "./doctor-support.js";
+import { line, resolvedConfig, writeConfig } from "./doctor-support.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 describe(
   "autosync doctor on the channels, against a real prosody and mosquitto",
@@ -31,13 +36,51 @@ describe(
         repositories: [{ path: clones.clones[0] as string, name: "notes" }],
         channels,
       });
-      return runDoctor(config, { env: process.env, networkTimeoutMs: 5_000 });
+      return runDoctor(config, { env: process.env, networkTimeoutMs: 20_000 });
     };
     const xmpp = (password: string) => ({
       jid: `alice@${prosody.domain}`,
       password,
       service: prosody.service,
       resource: "autosync-laptop",
+    });
+
+    test("the real binary, with both channels up, prints its report and exits 0 at once", async () => {
+      const config = await writeConfig(clones.dir, {
+        repositories: [{ path: clones.clones[0] as string, name: "notes" }],
+        channels: { mqtt: { url: mosquitto.url }, xmpp: xmpp("right-pw") },
+      });
+      const started = performance.now();
+      // A client left open (an MQTT or XMPP socket) would keep the process alive after the report.
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(REPO_ROOT, "src/cli/main.ts"),
+          "doctor",
+          "--config",
+          config,
+          "--json",
+        ],
+        { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      assert.equal(stderr, "");
+      const report = JSON.parse(stdout) as {
+        ok: boolean;
+        checks: { check: string; status: string }[];
+      };
+      assert.equal(code, 0, stdout);
+      assert.equal(report.ok, true);
+      for (const name of ["mqtt", "xmpp"]) {
+        assert.equal(report.checks.find((check) => check.check === name)?.status, "ok", name);
+      }
+      assert.ok(performance.now() - started < 30_000, `took ${performance.now() - started} ms`);
     });
 
     test("XMPP: the right password logs in; a wrong one is a login problem with its fix", async () => {

@@ -234,6 +234,13 @@ describe("autosync doctor on git repositories", { timeout: 180_000 }, () => {
     assert.equal(remote.status, "problem");
     assert.match(remote.message, /wants a login autosync cannot type: .*terminal prompts disabled/);
     assert.match(remote.fix ?? "", /credential helper/);
+
+    // A token in the URL is refused too, and appears nowhere in the report.
+    const withToken = await withRemote(`http://me:secret-token@127.0.0.1:${port}/x.git`);
+    const refused = line(withToken.results, "b", "remote");
+    assert.equal(refused.status, "problem");
+    assert.match(refused.message, /wants a login autosync cannot type/);
+    assert.doesNotMatch(JSON.stringify(withToken.results), /secret-token/);
   });
 
   test("a remote that can be read but not pushed to: a push problem found without pushing", async (t) => {
