@@ -11,6 +11,11 @@ export interface DoctorSetup {
   /** Each repository as the config names it. */
   repositories: { path: string; name: string; recipe?: "git" | "hg" | "bzr" }[];
   channels?: Record<string, unknown>;
+  /** Desktop notices on (default off: the test machine has no desktop session). */
+  desktop?: boolean;
+  /** Overrides of the pidfile and control socket paths. */
+  pidfile?: string;
+  controlSocket?: string;
 }
 
 /** A config object for the doctor's tests: pidfile and socket in `dir`, no desktop popups. */
@@ -24,9 +29,9 @@ export function configObject(dir: string, setup: DoctorSetup): Record<string, un
       ...(recipe ? { recipe } : {}),
     })),
     ...(setup.channels ? { channels: setup.channels } : {}),
-    notify: { desktop: { enabled: false } },
-    pidfile: join(dir, "autosync.pid"),
-    controlSocket: join(dir, "autosync.sock"),
+    notify: { desktop: { enabled: setup.desktop ?? false } },
+    pidfile: setup.pidfile ?? join(dir, "autosync.pid"),
+    controlSocket: setup.controlSocket ?? join(dir, "autosync.sock"),
   };
 }
 
