@@ -6,7 +6,15 @@ import { join } from "node:path";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { runDoctor } from "../../../src/doctor/run-doctor.js";
 import { freePort } from "../../support/free-port.js";
-import { doctorCli, line, resolvedConfig, snapshotTree, writeConfig } from "./doctor-support.js";
+import {
+  assertAllOk,
+  doctorCli,
+  line,
+  REPOSITORY_CHECKS,
+  resolvedConfig,
+  snapshotTree,
+  writeConfig,
+} from "./doctor-support.js";
 
 // Real hg and brz: a central repository or branch and one clone each, this process's own HOME.
 describe("autosync doctor on healthy hg and brz clones", { timeout: 120_000 }, () => {
@@ -62,28 +70,11 @@ describe("autosync doctor on healthy hg and brz clones", { timeout: 120_000 }, (
 
     assert.equal(stderr, "");
     assert.equal(code, 0, stdout);
-    const checks = stdout.trimEnd().split("\n").slice(1, -1);
-    assert.ok(
-      checks.every((text) => text.startsWith("ok")),
-      stdout,
-    );
     for (const [name, program] of [
       ["hg-notes", "hg"],
       ["brz-notes", "brz"],
     ] as const) {
-      for (const check of [
-        "working-copy",
-        "upstream",
-        "identity",
-        "remote",
-        "push",
-        "disk-space",
-      ]) {
-        assert.ok(
-          checks.some((text) => new RegExp(`^ok\\s+${name}\\s+${check}\\s`).test(text)),
-          `no ok line for ${name} ${check}:\n${stdout}`,
-        );
-      }
+      assertAllOk(stdout, name, REPOSITORY_CHECKS);
       assert.match(stdout, new RegExp(`^ok\\s+${name}\\s+dvcs\\s+${program} \\d+\\.\\d+`, "m"));
       assert.match(
         stdout,

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -113,4 +114,27 @@ export async function snapshotTree(dir: string): Promise<Map<string, string>> {
   };
   await walk("");
   return entries;
+}
+
+/** The repository checks a healthy clone passes, in the order the report prints them. */
+export const REPOSITORY_CHECKS = [
+  "dvcs",
+  "working-copy",
+  "upstream",
+  "identity",
+  "remote",
+  "push",
+  "disk-space",
+] as const;
+
+/** Asserts a text report of only ok lines, with one for each of `checks` of `subject`. */
+export function assertAllOk(stdout: string, subject: string, checks: readonly string[]): void {
+  const lines = stdout.trimEnd().split("\n").slice(1, -1);
+  assert.ok(lines.length > 0 && lines.every((text) => text.startsWith("ok")), stdout);
+  for (const check of checks) {
+    assert.ok(
+      lines.some((text) => new RegExp(`^ok\\s+${subject}\\s+${check}\\s`).test(text)),
+      `no ok line for ${subject} ${check}:\n${stdout}`,
+    );
+  }
 }
