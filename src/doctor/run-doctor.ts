@@ -43,43 +43,34 @@ export async function runDoctor(
   const runner: CommandRunner = {
     run: (argv, runOptions) => base.run(argv, { ...runOptions, killProcessGroup: true }),
   };
-  // A repository runs several probes one after another; the deadline is a last resort behind
-  // each command's own timeout.
-  const deadline =
-    (subject: string, check: CheckName, ms: number) => (task: Promise<CheckResult[]>) =>
-      withDeadline(task, ms, () => [
+  // A last resort behind each command's own timeout (a repository runs several in a row): a
+  // library that never settles must not hold the report.
+  const bounded =
+    (subject: string, check: CheckName, ms: number, task: () => Promise<CheckResult[]>) => () =>
+      withDeadline(task(), ms, () => [
         { subject, check, status: "problem" as const, ...messages.checkTimedOut(ms) },
       ]);
   const channelOptions = { env: options.env, host: config.host, timeoutMs };
   const { mqtt, xmpp } = config.channels;
 
   const tasks: (() => Promise<CheckResult[]>)[] = [
-    ...config.repositories.map(
-      (repository) => () =>
-        deadline(
-          repository.name,
-          "remote",
-          timeoutMs * 4,
-        )(checkRepository(repository, { runner, host: config.host, networkTimeoutMs: timeoutMs })),
+    ...config.repositories.map((repository) =>
+      bounded(repository.name, "remote", timeoutMs * 4, () =>
+        checkRepository(repository, { runner, host: config.host, networkTimeoutMs: timeoutMs }),
+      ),
     ),
     ...(mqtt
       ? [
-          () =>
-            deadline(
-              "mqtt",
-              "mqtt",
-              timeoutMs * 2,
-            )(checkMqtt(mqtt, channelOptions).then((r) => [r])),
+          bounded("mqtt", "mqtt", timeoutMs * 2, async () => [
+            await checkMqtt(mqtt, channelOptions),
+          ]),
         ]
       : []),
     ...(xmpp
       ? [
-          () =>
-            deadline(
-              "xmpp",
-              "xmpp",
-              timeoutMs * 2,
-            )(checkXmpp(xmpp, channelOptions).then((r) => [r])),
+          bounded("xmpp", "xmpp", timeoutMs * 2, async () => [
+            await checkXmpp(xmpp, channelOptions),
+          ]),
         ]
       : []),
     async () => [
