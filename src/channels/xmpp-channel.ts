@@ -22,6 +22,11 @@ export interface XmppChannelOptions {
    * many minutes, and announcements sent into it vanish.
    */
   keepalive?: { intervalMs: number; timeoutMs: number };
+  /**
+   * Log in and ping, but send no presence: `autosync doctor` checks the login without showing
+   * up as one more machine that the daemons would announce to.
+   */
+  withoutPresence?: boolean;
 }
 
 /**
@@ -122,7 +127,8 @@ export class XmppChannel implements Channel {
     this.siblings.clear();
     try {
       // Negative priority: bare-JID chat keeps going to the human's client, never a daemon.
-      await xmpp.send(xml("presence", {}, xml("priority", {}, "-1")));
+      if (!this.options.withoutPresence)
+        await xmpp.send(xml("presence", {}, xml("priority", {}, "-1")));
       // The server answers our initial presence with the siblings' presence before it handles
       // the next stanza, so after this round-trip the siblings are known: a queued
       // announcement flushed right after connect reaches them instead of nobody.

@@ -17,6 +17,7 @@ import { addCommand } from "./commands/add.js";
 import { removeCommand } from "./commands/remove.js";
 import { serviceCommand } from "./commands/service.js";
 import { completionCommand } from "./commands/completion.js";
+import { doctorCommand } from "./commands/doctor.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -34,6 +35,7 @@ export const commands: readonly CliCommand[] = [
   removeCommand,
   serviceCommand,
   validateCommand,
+  doctorCommand,
   initCommand,
   importLegacyCommand,
   brokerCommand,

@@ -4,16 +4,24 @@ import { channelMessages } from "./channel-messages.js";
 
 const INOTIFY_WATCHES = 524288;
 
+/** How to raise the inotify watch limit now and across reboots (also `autosync doctor`'s fix). */
+export function raiseWatchLimit(watches: number): string {
+  return (
+    `raise the limit now with \`sudo sysctl fs.inotify.max_user_watches=${watches}\` ` +
+    `and keep it across reboots with ` +
+    `\`echo fs.inotify.max_user_watches=${watches} | sudo tee /etc/sysctl.d/90-autosync-inotify.conf\``
+  );
+}
+
+/** The limit autosync suggests wherever it tells how to raise it (docs/running.md too). */
+export const SUGGESTED_WATCH_LIMIT = INOTIFY_WATCHES;
+
 export const runtimeMessages = {
   watchLimit: (root: string, rescanIntervalMs: number) => ({
     message:
       `cannot watch ${root}: the inotify watch limit (fs.inotify.max_user_watches) is reached; ` +
       `rescanning it every ${formatSeconds(rescanIntervalMs)} instead`,
-    hint:
-      `raise the limit now with \`sudo sysctl fs.inotify.max_user_watches=${INOTIFY_WATCHES}\` ` +
-      `and keep it across reboots with ` +
-      `\`echo fs.inotify.max_user_watches=${INOTIFY_WATCHES} | sudo tee /etc/sysctl.d/90-autosync-inotify.conf\`, ` +
-      `then restart autosync`,
+    hint: `${raiseWatchLimit(INOTIFY_WATCHES)}, then restart autosync`,
   }),
   watchFailed: (root: string, detail: string, rescanIntervalMs: number) => ({
     message: `cannot watch ${root} (${detail}); rescanning it every ${formatSeconds(rescanIntervalMs)} instead`,

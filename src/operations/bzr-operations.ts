@@ -39,7 +39,8 @@ import { isSafePullUrl, type PullOrigin } from "../engine/pull-origin.js";
 import type { RepoOperations } from "./repo-operations.js";
 
 /** The branch this one was made from: every clone pushes to and merges from it. */
-const REMOTE = ":parent";
+export const BZR_REMOTE = ":parent";
+const REMOTE = BZR_REMOTE;
 
 /**
  * brz messages (LANGUAGE=C keeps them untranslated) that mean "cannot reach the remote".

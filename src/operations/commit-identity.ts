@@ -16,14 +16,19 @@ export async function commitIdentityEnv(
   if (!fallback || !commands.has("identity")) return {};
   const result = await commands.run("identity");
   if (!result.failed && result.stdout.trim() !== "") return {};
-  // Same identity as the git operations give: `autosync <host>`.
-  const values = {
-    name: `autosync ${host}`,
-    email: `autosync@${host.replace(/[^A-Za-z0-9.-]/g, "-") || "localhost"}`,
-  };
+  const values = fallbackIdentity(host);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(fallback)) {
     env[key] = expandArgv([value], values)[0] ?? "";
   }
   return env;
+}
+
+/** The identity commits get when the user configured none; also what `autosync doctor` shows. */
+export function fallbackIdentity(host: string = hostname()): { name: string; email: string } {
+  // Same identity as the git operations give: `autosync <host>`.
+  return {
+    name: `autosync ${host}`,
+    email: `autosync@${host.replace(/[^A-Za-z0-9.-]/g, "-") || "localhost"}`,
+  };
 }

@@ -26,6 +26,7 @@ import {
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
+import { findGitUpstream, type GitUpstream } from "./git-upstream.js";
 import { findLockFiles, removeStaleLocks } from "./stale-locks.js";
 import { gitOfflineReason } from "./git-offline.js";
 import type { RepoDescription, RepoOperations } from "./repo-operations.js";
@@ -42,12 +43,6 @@ interface OriginOutcome {
 // A peer on the LAN answers in well under a second; one that is asleep must not hold the pull
 // for the full network timeout before the central remote is asked.
 const ORIGIN_TIMEOUT_MS = 20_000;
-
-interface Upstream {
-  remote: string;
-  /** Branch name on the remote (without refs/heads/). */
-  remoteBranch: string;
-}
 
 /** One side of an unmerged path, from `git ls-files --unmerged`. */
 interface StageEntry {
@@ -860,19 +855,8 @@ class GitOperations implements RepoOperations {
     return Number.parseInt(result.stdout.trim(), 10) || 0;
   }
 
-  /** The branch's upstream, else `origin` (or the only remote) with the same branch name. */
-  private async upstream(branch: string): Promise<Upstream> {
-    if (this.git.has("upstream")) {
-      const result = await this.git.run("upstream", { branch });
-      const [remote = "", mergeRef = ""] = result.stdout.replace(/\n$/, "").split("\0");
-      if (!result.failed && remote !== "" && remote !== "." && mergeRef.startsWith("refs/heads/")) {
-        return { remote, remoteBranch: mergeRef.slice("refs/heads/".length) };
-      }
-    }
-    const remotes = (await this.git.ok("remotes")).stdout.split("\n").filter(Boolean);
-    const remote = remotes.includes("origin") ? "origin" : remotes[0];
-    if (remote === undefined) throw new OperationFailure(operationsMessages.noRemote);
-    return { remote, remoteBranch: branch };
+  private upstream(branch: string): Promise<GitUpstream> {
+    return findGitUpstream(this.git, branch);
   }
 
   // ---- describe, locks ----------------------------------------------------------------------

@@ -32,7 +32,8 @@ import {
 } from "./pull-sequence.js";
 
 /** hg's name for the remote every clone pushes to and pulls from. */
-const REMOTE = "default";
+export const HG_REMOTE = "default";
+const REMOTE = HG_REMOTE;
 const NULL_NODE = /^0{40}$/;
 // A peer on the LAN answers in well under a second; one that is asleep must not hold the pull
 // for the whole network timeout before the central remote is asked.

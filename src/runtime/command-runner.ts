@@ -27,6 +27,12 @@ export interface CommandOptions {
   timeoutMs?: number;
   input?: string | Uint8Array;
   binaryOutput?: boolean;
+  /**
+   * On timeout, kill the command's whole process group, not only the command: git leaves its
+   * helpers (git-remote-http, ssh) running when it is killed, and they hold the output pipes
+   * open, so the result would wait for them. The command then runs in a group of its own.
+   */
+  killProcessGroup?: boolean;
 }
 
 export interface CommandRunner {
@@ -45,7 +51,7 @@ export const execaRunner: CommandRunner = {
     const [file, ...args] = argv;
     if (file === undefined) throw new Error("empty argv");
     const started = performance.now();
-    const result = await execa(file, args, {
+    const subprocess = execa(file, args, {
       cwd: options.cwd,
       env: options.env ? { ...options.env } : undefined,
       extendEnv: true,
@@ -56,7 +62,22 @@ export const execaRunner: CommandRunner = {
       encoding: options.binaryOutput ? "buffer" : "utf8",
       stdin: options.input === undefined ? "ignore" : "pipe",
       maxBuffer: 1024 * 1024 * 1024,
+      detached: options.killProcessGroup === true,
     });
+    let groupKilled = false;
+    const groupTimer =
+      options.killProcessGroup && options.timeoutMs !== undefined
+        ? setTimeout(() => {
+            groupKilled = true;
+            try {
+              if (subprocess.pid !== undefined) process.kill(-subprocess.pid, "SIGKILL");
+            } catch {
+              // The group is gone already.
+            }
+          }, options.timeoutMs)
+        : undefined;
+    const result = await subprocess.finally(() => clearTimeout(groupTimer));
+    const timedOut = result.timedOut || groupKilled;
     const durationMs = performance.now() - started;
     const stdoutBytes = result.stdout instanceof Uint8Array ? result.stdout : undefined;
     const stdout =
@@ -76,7 +97,7 @@ export const execaRunner: CommandRunner = {
     const signal = result.signal ?? undefined;
     const shortMessage = failed
       ? `${argv.join(" ")} failed` +
-        (result.timedOut
+        (timedOut
           ? " (timed out)"
           : signal
             ? ` (signal ${signal})`
@@ -94,7 +115,7 @@ export const execaRunner: CommandRunner = {
       ...(stdoutBytes ? { stdoutBytes } : {}),
       stderr,
       durationMs,
-      timedOut: result.timedOut,
+      timedOut,
       failed,
       shortMessage,
     };

@@ -20,13 +20,18 @@ import type { RepoOperations } from "../operations/repo-operations.js";
 import { systemClock, type Clock } from "./clock.js";
 import { execaRunner, type CommandRunner } from "./command-runner.js";
 import { createIgnoreFilter, type IgnoreFilter } from "./ignore-filter.js";
-import { acquireInstanceLock, AlreadyRunningError, type InstanceLock } from "./instance-lock.js";
+import {
+  acquireInstanceLock,
+  AlreadyRunningError,
+  INSTANCE_LOCK_FILE,
+  type InstanceLock,
+} from "./instance-lock.js";
 import { writePidfile, type Pidfile } from "./pidfile.js";
 import { RECONNECT_HOST, reconnectPuller } from "./reconnect-puller.js";
 import { RepositoryRunner } from "./repository-runner.js";
 import { startWatcher, type Watcher, type WatcherError } from "./watcher/watcher.js";
 
-export { AlreadyRunningError } from "./instance-lock.js";
+export { AlreadyRunningError, INSTANCE_LOCK_FILE } from "./instance-lock.js";
 
 export interface DaemonOptions {
   clock?: Clock;
@@ -79,10 +84,6 @@ export interface ReloadReport {
   /** Keys that only a restart applies (pidfile, controlSocket). */
   needsRestart: string[];
 }
-
-/** The name of the per-repository lock file inside the metadata dir. */
-// Not `*.lock`: stale-lock recovery removes unheld `*.lock` files in the metadata dir.
-export const INSTANCE_LOCK_FILE = "autosync-instance.json";
 
 interface Served {
   repository: ResolvedRepository;

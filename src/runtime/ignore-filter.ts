@@ -34,6 +34,8 @@ export interface IgnoreFilter {
   nestedRepositories(): string[];
   /** Problems found in ignore files (bad regexps, unknown syntax), for warning events. */
   problems(): string[];
+  /** Directories a watcher watches (the root included): the native backend's inotify watches. */
+  watchedDirectoryCount(): number;
 }
 
 export interface IgnoreFilterOptions {
@@ -317,5 +319,6 @@ export async function createIgnoreFilter(options: IgnoreFilterOptions): Promise<
     reload: build,
     nestedRepositories: () => [...nested].sort(),
     problems: () => [...rules.problems],
+    watchedDirectoryCount: () => knownDirs.size,
   };
 }

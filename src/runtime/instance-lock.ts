@@ -2,6 +2,10 @@ import { link, readFile, unlink, writeFile } from "node:fs/promises";
 import { runtimeMessages } from "../messages/runtime-messages.js";
 import { processAlive } from "./process-alive.js";
 
+/** The name of the per-repository lock file inside the metadata dir. */
+// Not `*.lock`: stale-lock recovery removes unheld `*.lock` files in the metadata dir.
+export const INSTANCE_LOCK_FILE = "autosync-instance.json";
+
 /** Another autosync already serves a repository (exit code 3, `alreadyRunning`). */
 export class AlreadyRunningError extends Error {
   constructor(
@@ -46,6 +50,12 @@ async function readLock(file: string): Promise<InstanceLockInfo | undefined> {
 function isLive(file: string, info: InstanceLockInfo): boolean {
   if (info.pid === process.pid) return heldHere.get(file) === info.instanceId;
   return processAlive(info.pid);
+}
+
+/** The live holder of a lock file, if any: the one `acquireInstanceLock` would refuse to replace. */
+export async function liveLockHolder(file: string): Promise<InstanceLockInfo | undefined> {
+  const holder = await readLock(file);
+  return holder && isLive(file, holder) ? holder : undefined;
 }
 
 /**

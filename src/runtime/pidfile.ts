@@ -16,6 +16,13 @@ async function readPid(path: string): Promise<number | undefined> {
   }
 }
 
+/** The pid of the live process this pidfile names, if any: what `writePidfile` would refuse. */
+export async function livePidfileHolder(path: string): Promise<number | undefined> {
+  const pid = await readPid(path);
+  if (pid === undefined) return undefined;
+  return (pid === process.pid ? heldHere.has(path) : processAlive(pid)) ? pid : undefined;
+}
+
 export interface Pidfile {
   readonly path: string;
   /** Removes the file if it still names this process. */
@@ -28,13 +35,10 @@ export interface Pidfile {
  * an earlier incarnation) is stale and replaced.
  */
 export async function writePidfile(path: string): Promise<Pidfile> {
-  const existing = await readPid(path);
+  const existing = await livePidfileHolder(path);
   if (existing !== undefined) {
-    const live = existing === process.pid ? heldHere.has(path) : processAlive(existing);
-    if (live) {
-      const { message, hint } = runtimeMessages.pidfileBusy(path, existing);
-      throw new AlreadyRunningError(message, hint);
-    }
+    const { message, hint } = runtimeMessages.pidfileBusy(path, existing);
+    throw new AlreadyRunningError(message, hint);
   }
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
