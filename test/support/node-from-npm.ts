@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 
 /**
@@ -31,7 +31,7 @@ export function npmEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /**
  * The directory holding a `node` binary of exactly `version`, from the npm registry's
  * node-<platform>-<arch> package (what the `node` package itself installs), cached under the
- * temp dir: about 5 s and 30-50 MB per version from an empty cache, nothing on a rerun.
+ * temp dir: a 30-50 MB download per version from an empty cache, nothing on a rerun.
  */
 export async function nodeFromNpm(version: string): Promise<string> {
   const name = `node-${process.platform}-${process.arch}`;
@@ -40,17 +40,19 @@ export async function nodeFromNpm(version: string): Promise<string> {
   if (existsSync(join(binDir, "node"))) return binDir;
   // Installed beside the cache entry, then renamed into place: an interrupted download never
   // leaves a half-written binary that a rerun would trust.
-  const partial = `${cached}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
+  await mkdir(dirname(cached), { recursive: true });
+  const partial = await mkdtemp(`${cached}.partial-`);
   try {
     await promisify(execFile)(
       "npm",
       ["install", "--prefix", partial, "--no-save", "--ignore-scripts", `${name}@${version}`],
       { env: npmEnv(), timeout: 300_000 },
     );
-    await rm(cached, { recursive: true, force: true });
-    await rename(partial, cached);
+    // Another test run may have finished the same download meanwhile: keep the one in place
+    // (renaming onto a full directory fails) rather than pull it from under that run.
+    await rename(partial, cached).catch((error: unknown) => {
+      if (!existsSync(join(binDir, "node"))) throw error;
+    });
   } finally {
     await rm(partial, { recursive: true, force: true });
   }

@@ -31,7 +31,7 @@ function commandLines(spec: CommandSpec): string[] {
   const lines = [
     `complete -c autosync -n __fish_use_subcommand -a ${spec.name} -d '${plainDescription(spec.summary)}'`,
     ...spec.flags.map((flag) => `complete -c autosync -n '${seen}' ${fishFlag(flag)}`),
-    `complete -c autosync -n '${seen}' -l help -d 'show this command'\\''s help'`,
+    `complete -c autosync -n '${seen}' -l help -d 'show the help of this command'`,
   ];
   if (spec.subcommands.length > 0) {
     const words = spec.subcommands.join(" ");

@@ -22,7 +22,7 @@ function commandCase(spec: CommandSpec): string {
       const described = `${flag.flag}[${plainDescription(flag.description)}]`;
       return flag.value ? `${described}:${zshAction(flag.value)}` : described;
     }),
-    "--help[show this command's help]",
+    "--help[show the help of this command]",
   ];
   let index = 1;
   if (spec.subcommands.length > 0)

@@ -244,23 +244,59 @@ test(
   },
 );
 
+// An interactive zsh in a pseudo-terminal (zsh/zpty): type the line, press Tab, print what zsh
+// made of the command line (a key bound to a widget prints $BUFFER).
+const ZSH_HARNESS = `
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PROMPT='> '; autoload -U compinit; compinit -u -d \${(q)3}/zcompdump; source \${(q)1}"
+zpty -w z '_show_buffer() { zle -I; print -r -- "<<""BUFFER:$BUFFER>>" }; zle -N _show_buffer; bindkey "^X^B" _show_buffer'
+zpty -w -n z "$2"$'\\t\\C-x\\C-b'
+local line
+while zpty -r z line; do
+  if [[ $line == *'<<BUFFER:'* ]]; then
+    line=\${line#*<<BUFFER:}
+    print -r -- "\${line%%>>*}"
+    break
+  fi
+done
+zpty -d z
+`;
+
 test(
-  "the zsh script parses and registers _autosync for autosync",
+  "zsh completes commands, flag values, subcommands and repository names",
   { skip: !hasShell("zsh") && "zsh is not installed" },
   async () => {
     await run("zsh", ["-n", scripts.zsh as string]);
-    const { stdout, stderr } = await run(
-      "zsh",
-      [
-        "-fc",
-        `autoload -U compinit; compinit -u -d "$1/zcompdump"; source "$2"; print -r -- $_comps[autosync]; whence -w _autosync_repositories`,
-        "zsh",
-        temp.dir,
-        scripts.zsh as string,
-      ],
-      { env, timeout: 60_000 },
+    const harness = join(temp.dir, "zsh-harness.zsh");
+    await writeFile(harness, ZSH_HARNESS);
+    const complete = async (line: string, cwd: string) => {
+      const { stdout } = await run("zsh", ["-f", harness, scripts.zsh as string, line, temp.dir], {
+        cwd,
+        env,
+        timeout: 60_000,
+      });
+      return stdout.replace(/\r?\n$/, "");
+    };
+    const work = join(temp.dir, "work");
+    assert.equal(await complete("autosync vali", noConfig), "autosync validate ");
+    assert.equal(
+      await complete("autosync validate --format t", noConfig),
+      "autosync validate --format text ",
     );
-    assert.equal(stderr, "");
-    assert.equal(stdout, "_autosync\n_autosync_repositories: function\n");
+    assert.equal(
+      await complete("autosync init --recipe b", noConfig),
+      "autosync init --recipe bzr ",
+    );
+    assert.equal(await complete("autosync service i", noConfig), "autosync service install ");
+    assert.equal(
+      await complete("autosync service install --d", noConfig),
+      "autosync service install --dry-run ",
+    );
+    assert.equal(await complete("autosync sync n", work), "autosync sync notes ");
+    assert.equal(
+      await complete(`autosync pause --config ${config} my`, noConfig),
+      `autosync pause --config ${config} my\\ papers `,
+    );
   },
 );
