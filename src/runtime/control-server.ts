@@ -120,6 +120,8 @@ function answers(socketPath: string): Promise<boolean> {
 function serveConnection(socket: Socket, view: DaemonView): void {
   socket.setEncoding("utf8");
   let buffered = "";
+  // Answers go out in request order, also when one of them (reload) takes a while.
+  let answered: Promise<void> = Promise.resolve();
   socket.on("error", () => socket.destroy());
   socket.on("data", (chunk: string) => {
     buffered += chunk;
@@ -128,15 +130,17 @@ function serveConnection(socket: Socket, view: DaemonView): void {
       if (end < 0) break;
       const line = buffered.slice(0, end).trim();
       buffered = buffered.slice(end + 1);
-      if (line) reply(socket, line, view);
+      if (line) answered = answered.then(() => reply(socket, line, view));
     }
     if (Buffer.byteLength(buffered) > MAX_REQUEST_BYTES) {
-      write(socket, {
-        ok: false,
-        error: uiMessages.badRequest(`a request line is longer than ${MAX_REQUEST_BYTES} bytes`),
-      });
-      socket.end();
       buffered = "";
+      answered = answered.then(() => {
+        write(socket, {
+          ok: false,
+          error: uiMessages.badRequest(`a request line is longer than ${MAX_REQUEST_BYTES} bytes`),
+        });
+        socket.end();
+      });
     }
   });
 }
@@ -145,7 +149,7 @@ function write(socket: Socket, response: ControlResponse): void {
   if (!socket.destroyed && socket.writable) socket.write(`${JSON.stringify(response)}\n`);
 }
 
-function reply(socket: Socket, line: string, view: DaemonView): void {
+async function reply(socket: Socket, line: string, view: DaemonView): Promise<void> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -156,8 +160,7 @@ function reply(socket: Socket, line: string, view: DaemonView): void {
   if (typeof request === "string")
     return write(socket, { ok: false, error: uiMessages.badRequest(request) });
   if (request.command === "reload") {
-    void reload(view).then((response) => write(socket, response));
-    return;
+    return write(socket, await reload(view));
   }
   try {
     write(socket, handle(request, view));

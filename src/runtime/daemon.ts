@@ -357,8 +357,10 @@ export async function startDaemon(
       channelsRestarted: false,
       needsRestart: [],
     };
-    if (next.pidfile !== config.pidfile) report.needsRestart.push("pidfile");
-    if (next.controlSocket !== config.controlSocket) report.needsRestart.push("controlSocket");
+    // Compared with what runs: the pidfile and the socket stay those of the start.
+    if (next.pidfile !== initialConfig.pidfile) report.needsRestart.push("pidfile");
+    if (next.controlSocket !== initialConfig.controlSocket)
+      report.needsRestart.push("controlSocket");
     // A repository is the same one when its root is: a rename or new timers restart it.
     const nextByPath = new Map(
       next.repositories.map((repository) => [repository.path, repository]),

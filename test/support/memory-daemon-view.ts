@@ -38,6 +38,9 @@ export class MemoryDaemonView implements DaemonView {
     this.stopGate = gate;
   }
 
+  /** Absent like the demo's; a test sets it to answer `reload`. */
+  reload?: DaemonView["reload"];
+
   async stop(): Promise<void> {
     this.stopCalls += 1;
     await this.stopGate;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { defaultRecipeOf } from "../../config/repository-entries.js";
@@ -74,13 +75,24 @@ async function cloneInto(
     }
   };
   const argv = expandArgv(recipe.recipe.commands.clone, { url, dir: temp });
+  // Ctrl+C during a long clone: the DVCS gets the signal too; the half-made clone goes with it.
+  const onSignal = (): void => {
+    rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
+    process.exit(ExitCode.interrupted);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   const result = await execaRunner
     .run(argv, { cwd: io.cwd, env: { ...recipe.recipe.env } })
     .catch((error: unknown) => ({
       failed: true,
       stderr: String(error),
       shortMessage: String(error),
-    }));
+    }))
+    .finally(() => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    });
   if (result.failed) {
     await rm(temp, { recursive: true, force: true, maxRetries: 3 });
     await removeParent();

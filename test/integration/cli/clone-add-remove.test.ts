@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,7 +9,9 @@ import { promisify } from "node:util";
 import type { CliIo } from "../../../src/cli/command.js";
 import { runCli } from "../../../src/cli/run-cli.js";
 import { defaultCloneDir } from "../../../src/cli/commands/clone.js";
+import { AUTOSYNC_MAIN, nodeBinary } from "../../support/sync-fixture.js";
 import { makeTempDir } from "../../support/temp-dir.js";
+import { waitFor } from "../../support/wait-for.js";
 
 const exec = promisify(execFile);
 
@@ -308,6 +310,48 @@ describe("autosync clone", () => {
       );
       const validate = await autosync(space.dir, "validate", space.config);
       assert.deepEqual(rest, validate.out.trimEnd().split("\n").slice(0, -1));
+    });
+
+    test("Ctrl+C during a slow clone removes the half-made clone (dist/cli/main.js: build first)", async (t) => {
+      const space = await withExistingConfig("interrupted");
+      // A git that starts writing the clone, then hangs like a slow network.
+      const bin = join(space.dir, "..", "slow-bin");
+      await mkdir(bin, { recursive: true });
+      await writeFile(
+        join(bin, "git"),
+        '#!/bin/sh\nfor last; do :; done\nmkdir -p "$last" && echo partial > "$last/partial" && exec sleep 60\n',
+        { mode: 0o755 },
+      );
+      const child = spawn(
+        nodeBinary(),
+        [AUTOSYNC_MAIN, "clone", "https://example.invalid/slow.git", "slow", "-c", space.config],
+        {
+          cwd: space.dir,
+          env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` },
+          stdio: "ignore",
+        },
+      );
+      const exited = new Promise<number | null>((resolve) =>
+        child.on("exit", (code) => resolve(code)),
+      );
+      t.after(() => {
+        child.kill("SIGKILL");
+      });
+      await waitFor(
+        "the half-made clone on disk",
+        async () =>
+          (await readdir(space.dir)).some((name) => name.includes("autosync-clone")) &&
+          (await readdir(space.dir, { recursive: true })).some((name) => name.endsWith("partial")),
+      );
+      child.kill("SIGINT");
+      assert.equal(await exited, 130);
+      assert.deepEqual(
+        (await readdir(space.dir)).filter(
+          (name) => name !== "notes" && name !== "autosync.config.yaml",
+        ),
+        [],
+      );
+      assert.equal(await readFile(space.config, "utf8"), COMMENTED);
     });
 
     test("a config that cannot be written", async (t) => {

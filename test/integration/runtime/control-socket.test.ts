@@ -97,6 +97,33 @@ describe("control socket", () => {
     assert.equal(lines[2]?.ok, true);
   });
 
+  test("reload answers after the reload finished, and a status sent behind it waits its turn", async (t) => {
+    const { socketPath, view } = await served(t);
+    const refused = await sendControlRequest(socketPath, { command: "reload" });
+    assert.deepEqual(refused, {
+      ok: false,
+      error: "this daemon has no config file to reload (the demo)",
+    });
+    let finish!: (outcome: { ok: true; message: string }) => void;
+    view.reload = () => new Promise((resolve) => (finish = resolve));
+    const socket = createConnection(socketPath);
+    t.after(() => socket.destroy());
+    let received = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => (received += chunk));
+    socket.write('{"command":"reload"}\n{"command":"status"}\n');
+    await waitFor("the reload to be asked for", () => finish !== undefined);
+    finish({ ok: true, message: "config reloaded: nothing changed" });
+    const lines = await waitFor("two answers", () => {
+      const parts = received.split("\n").filter(Boolean);
+      return parts.length >= 2
+        ? parts.map((line) => JSON.parse(line) as { message?: string; snapshots?: unknown[] })
+        : undefined;
+    });
+    assert.equal(lines[0]?.message, "config reloaded: nothing changed");
+    assert.equal(lines[1]?.snapshots?.length, 2);
+  });
+
   test("stop answers first, then stops the daemon", async (t) => {
     const { socketPath, view } = await served(t);
     const response = await sendControlRequest(socketPath, { command: "stop" });
