@@ -5,7 +5,7 @@ import { raiseWatchLimit, SUGGESTED_WATCH_LIMIT } from "./runtime-messages.js";
 
 type Found = { message: string; fix: string };
 
-const CLONE_HINT = "or clone it there with `autosync clone URL PATH`";
+const CLONE_HINT = "or clone it there (`git clone URL PATH`, `hg clone`, `brz branch`)";
 
 function size(bytes: number): string {
   const gib = bytes / 1024 ** 3;
