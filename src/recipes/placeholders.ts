@@ -43,6 +43,9 @@ export const allowedPlaceholders = {
   trackedCount: ["paths"],
   ignoredPaths: ["paths"],
   metadataPath: [],
+  trackedFiles: [],
+  pathLog: ["rev", "path"],
+  mergeBase: ["from", "to"],
 } as const satisfies Record<CommandName, readonly string[]>;
 
 /** Placeholders allowed in `identityEnv` values. */
