@@ -103,16 +103,16 @@ describe("conflict desk (x)", () => {
     await frameContaining(app, "+two on lap");
 
     app.stdin.write("2");
-    await frameContaining(app, "Press y to do it");
+    await frameContaining(app, "y to confirm");
     assert.match(app.lastFrame() ?? "", /kept lap's version; desk's version goes/);
     // The confirmation changed nothing; any key but y cancels.
     assert.equal(await readFile(join(dir, "notes.md"), "utf8"), "title\none on desk\ntwo\n");
     app.stdin.write("n");
-    await waitFor("the question to go", () => !(app.lastFrame() ?? "").includes("Press y"));
+    await waitFor("the question to go", () => !(app.lastFrame() ?? "").includes("y to confirm"));
     assert.equal(await git("status", "--porcelain"), "");
 
     app.stdin.write("2");
-    await frameContaining(app, "Press y to do it");
+    await frameContaining(app, "y to confirm");
     app.stdin.write("y");
     await frameContaining(app, "Nothing is unresolved in notes");
     assert.equal(await readFile(join(dir, "notes.md"), "utf8"), "title\none\ntwo on lap\n");
