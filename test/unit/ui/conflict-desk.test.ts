@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, test } from "node:test";
@@ -54,6 +54,22 @@ async function repositoryWithConflict(t: { after(fn: () => unknown): void }) {
   return { dir, git };
 }
 
+/** A daemon view whose conflict desk is the real one over the repository above. */
+async function deskView(t: { after(fn: () => unknown): void }) {
+  const { dir, git } = await repositoryWithConflict(t);
+  const loaded = await loadRecipe("git", { baseDir: dir });
+  assert.ok(loaded.ok);
+  const recipe = loaded.recipe;
+  const source = { repo: "notes", root: dir, recipe, runner: execaRunner, host: "lap" };
+  const operations = createOperations({ root: dir, recipe, runner: execaRunner, host: "lap" });
+  const view = new MemoryDaemonView([snapshotOf("notes", { unresolvedConflicts: 1 })]);
+  Object.assign(view, {
+    conflictDesk: () =>
+      conflictDesk(source, (changes, message) => applyAndCommit(dir, operations, changes, message)),
+  });
+  return { dir, git, view };
+}
+
 async function frameContaining(instance: ReturnType<typeof render>, text: string) {
   return waitFor(
     `a frame containing ${JSON.stringify(text)}`,
@@ -82,19 +98,7 @@ describe("conflict desk (x)", () => {
     "lists the conflict with the three-way view; a key named for a machine keeps its version after y",
     { timeout: 180_000 },
     async (t) => {
-      const { dir, git } = await repositoryWithConflict(t);
-      const loaded = await loadRecipe("git", { baseDir: dir });
-      assert.ok(loaded.ok);
-      const recipe = loaded.recipe;
-      const source = { repo: "notes", root: dir, recipe, runner: execaRunner, host: "lap" };
-      const operations = createOperations({ root: dir, recipe, runner: execaRunner, host: "lap" });
-      const view = new MemoryDaemonView([snapshotOf("notes", { unresolvedConflicts: 1 })]);
-      Object.assign(view, {
-        conflictDesk: () =>
-          conflictDesk(source, (changes, message) =>
-            applyAndCommit(dir, operations, changes, message),
-          ),
-      });
+      const { dir, git, view } = await deskView(t);
       const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
       await frameContaining(app, "1 unresolved conflict");
       app.stdin.write("x");
@@ -126,6 +130,39 @@ describe("conflict desk (x)", () => {
         await git("log", "-1", "--format=%B"),
         /^autosync lap: resolved the conflict on notes\.md: kept lap's version\n\ndesk's version/,
       );
+    },
+  );
+
+  test(
+    "e opens $VISUAL on the file, then keeps the hand-merged version after y",
+    { timeout: 180_000 },
+    async (t) => {
+      const { dir, git, view } = await deskView(t);
+      // An editor that merges: writes both machines' lines into the file it is given.
+      const editor = join(dir, "..", `merge-editor-${process.pid}.sh`);
+      await writeFile(editor, '#!/bin/sh\nprintf "title\\none on desk\\ntwo on lap\\n" > "$1"\n', {
+        mode: 0o755,
+      });
+      t.after(() => rm(editor, { force: true }));
+      const saved = process.env.VISUAL;
+      process.env.VISUAL = editor;
+      t.after(() => {
+        if (saved === undefined) delete process.env.VISUAL;
+        else process.env.VISUAL = saved;
+      });
+      const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
+      await frameContaining(app, "1 unresolved conflict");
+      app.stdin.write("x");
+      await frameContaining(app, "e edit, then keep yours");
+      app.stdin.write("e");
+      await frameContaining(app, "kept the version merged by hand on lap");
+      app.stdin.write("y");
+      await frameContaining(app, "Nothing is unresolved in notes");
+      assert.equal(
+        await readFile(join(dir, "notes.md"), "utf8"),
+        "title\none on desk\ntwo on lap\n",
+      );
+      assert.equal(await git("ls-files", "--", COPY), "");
     },
   );
 });
