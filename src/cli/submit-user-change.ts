@@ -1,7 +1,10 @@
 import { join } from "node:path";
 import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
 import { engineMessages } from "../messages/engine-messages.js";
+import { createAnnouncer } from "../channels/create-announcer.js";
+import { EventBus } from "../events/event-bus.js";
 import { createOperations } from "../operations/create-operations.js";
+import type { RepoOperations } from "../operations/repo-operations.js";
 import {
   applyAndCommit,
   type FileChange,
@@ -19,7 +22,12 @@ export interface SubmittedChange {
   outcome: UserChangeOutcome;
   /** direct only: what the push did ("pushed", "offline: …", …). */
   push?: string;
+  /** direct only: whether a channel carried the announcement (false: none configured or sent). */
+  announced?: boolean;
 }
+
+/** How long a direct change waits for its one announcement to go out. */
+const ANNOUNCE_TIMEOUT_MS = 15_000;
 
 /** Long enough for a commit behind a slow pull in flight; a dead daemon fails at connect. */
 const DAEMON_TIMEOUT_MS = 10 * 60_000;
@@ -93,14 +101,69 @@ async function applyDirectly(options: UserChangeRequest): Promise<SubmittedChang
       });
       pushed = await operations.run({ kind: "push" });
     }
+    const announced =
+      pushed.kind === "push" && pushed.outcome === "pushed"
+        ? await announceOnce(options, operations, pushed.head, clock)
+        : false;
     const push =
       pushed.outcome === "offline"
         ? `offline: ${pushed.reason}`
         : pushed.outcome === "failed"
           ? `failed: ${pushed.message}`
           : pushed.outcome;
-    return { via: "direct", outcome, push };
+    return { via: "direct", outcome, push, announced };
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * Without a daemon nobody announces the push: a short-lived announcer sends the one
+ * announcement, so the other machines pull now instead of at their next interval. Best effort:
+ * no channel, or none reachable within the timeout, leaves it to their interval pulls.
+ */
+async function announceOnce(
+  options: UserChangeRequest,
+  operations: RepoOperations,
+  head: string,
+  clock: Clock,
+): Promise<boolean> {
+  const { config, repository } = options;
+  if (!config.channels.xmpp && !config.channels.mqtt) return false;
+  const description = await operations.describe().catch(() => undefined);
+  const repositoryId = repository.repositoryId ?? description?.repositoryId;
+  if (repositoryId === undefined) return false;
+  const bus = new EventBus(clock);
+  const announcer = createAnnouncer(config.channels, {
+    host: config.host,
+    instanceId: newInstanceId(config.host),
+    bus,
+    env: process.env,
+    clock,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const sent = new Promise<boolean>((resolve) => {
+    bus.subscribe((event) => {
+      if (event.type === "announcementSent") resolve(true);
+    });
+    timer = setTimeout(() => resolve(false), ANNOUNCE_TIMEOUT_MS);
+  });
+  try {
+    await announcer.start();
+    announcer.setRepositories([repositoryId], { [repositoryId]: repository.name });
+    const remoteUrl = description?.remoteUrl;
+    announcer.announce({
+      repositoryId,
+      head,
+      repo: repository.name,
+      ...(remoteUrl !== undefined ? { remoteUrl } : {}),
+      ...(repository.pullUrl !== undefined ? { pullUrl: repository.pullUrl } : {}),
+    });
+    return await sent;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    await announcer.stop().catch(() => {});
   }
 }

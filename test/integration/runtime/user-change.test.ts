@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { submitUserChange } from "../../../src/cli/submit-user-change.js";
 import type { AutosyncEvent } from "../../../src/events/autosync-event.js";
+import { startEmbeddedBroker } from "../../../src/channels/embedded-broker.js";
 import { startControlServer } from "../../../src/runtime/control-server.js";
 import { startDaemon, type DaemonHandle } from "../../../src/runtime/daemon.js";
 import { configForClone, makeGitClones, type GitClones } from "../../support/git-clones.js";
@@ -119,6 +120,55 @@ describe("user changes (resolve, restore) commit, push and announce like any cha
     assert.deepEqual(
       events.filter((event) => event.type === "error"),
       [],
+    );
+  });
+
+  test("without a daemon the push is still announced: the other machine pulls at once", async (t) => {
+    await Promise.all(running.splice(0).map((handle) => handle.stop()));
+    const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0 });
+    t.after(() => broker.close());
+    const withChannel = (index: number, host: string) =>
+      configForClone(clones.dir, {
+        host,
+        clone: clone(index),
+        pidfile: join(clones.dir, `${host}-mqtt.pid`),
+        // No interval pull: only an announcement brings the change to B.
+        timers: { ...FAST, pullInterval: "0s" },
+        top: { channels: { mqtt: { url: broker.url } } },
+      });
+    const configA = await withChannel(0, "alpha");
+    const b = await startDaemon(await withChannel(1, "beta"));
+    running.push(b);
+    await waitFor("B connected to the broker", () =>
+      b.bus
+        .since(0)
+        .some(
+          (event) =>
+            event.type === "channelStatus" &&
+            event.channel === "mqtt" &&
+            event.status === "connected",
+        ),
+    );
+    await waitFor("B idle", () => b.snapshots()[0]?.state === "idle", { timeoutMs: 20_000 });
+    const submitted = await submitUserChange({
+      config: configA,
+      repository: configA.repositories[0]!,
+      changes: [
+        {
+          op: "write",
+          path: "announced.md",
+          contentBase64: Buffer.from("hi\n").toString("base64"),
+        },
+      ],
+      message: "autosync alpha: written by the user",
+    });
+    assert.equal(submitted.via, "direct");
+    assert.equal(submitted.announced, true);
+    await waitFor(
+      "the change to reach B by the announcement",
+      async () =>
+        (await readFile(join(clone(1), "announced.md"), "utf8").catch(() => "")) === "hi\n",
+      { timeoutMs: 30_000 },
     );
   });
 });
