@@ -55,11 +55,16 @@ export const conflictMessages = {
   droppedLine: (host: string, path: string) =>
     `${host}'s version (${path}) is no longer in the tree; it stays in history`,
   renamedLine: (host: string, from: string, to: string) => `${host}'s version: ${from} → ${to}`,
-  resolved: (what: string, via: "daemon" | "direct", push: string | undefined) =>
+  resolved: (
+    what: string,
+    via: "daemon" | "direct",
+    push: string | undefined,
+    announced = false,
+  ) =>
     via === "daemon"
       ? `${what}; the daemon pushes and announces it.`
       : push === "pushed" || push === "up-to-date"
-        ? `${what}; committed and pushed.`
+        ? `${what}; committed and pushed${announced ? " and announced" : ""}.`
         : `${what}; committed, not pushed (${push ?? "no push"}): the daemon pushes it when it runs.`,
   nothingChanged: "Nothing to commit: the tree already was as asked.",
   showTitle: (repo: string, path: string) => `${repo}: ${path}`,

@@ -39,7 +39,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(
       `${
         submitted.outcome.outcome === "committed"
-          ? conflictMessages.resolved(plan.summary, submitted.via, submitted.push)
+          ? conflictMessages.resolved(
+              plan.summary,
+              submitted.via,
+              submitted.push,
+              submitted.announced,
+            )
           : conflictMessages.nothingChanged
       }\n`,
     );
