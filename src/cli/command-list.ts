@@ -18,6 +18,8 @@ import { removeCommand } from "./commands/remove.js";
 import { serviceCommand } from "./commands/service.js";
 import { completionCommand } from "./commands/completion.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { conflictsCommand } from "./commands/conflicts.js";
+import { resolveCommand } from "./commands/resolve.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -33,6 +35,8 @@ export const commands: readonly CliCommand[] = [
   cloneCommand,
   addCommand,
   removeCommand,
+  conflictsCommand,
+  resolveCommand,
   serviceCommand,
   validateCommand,
   doctorCommand,

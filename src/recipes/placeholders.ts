@@ -45,6 +45,9 @@ export const allowedPlaceholders = {
   ignoredPaths: ["paths"],
   metadataPath: [],
   clone: ["url", "dir"],
+  trackedFiles: [],
+  pathLog: ["rev", "path"],
+  mergeBase: ["from", "to"],
 } as const satisfies Record<CommandName, readonly string[]>;
 
 /** Placeholders allowed in `identityEnv` values. */

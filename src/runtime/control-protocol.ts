@@ -1,4 +1,9 @@
 import type { RepoSnapshot } from "../engine/repo-snapshot.js";
+import {
+  parseFileChanges,
+  type FileChange,
+  type UserChangeOutcome,
+} from "../operations/user-change.js";
 
 /**
  * The control socket speaks newline-delimited JSON: one request object per line, one response
@@ -13,7 +18,12 @@ export type ControlRequest =
   | { command: "commit"; repo?: string; message?: string }
   | { command: "stop" }
   /** Re-read the config file and apply it (also SIGHUP). */
-  | { command: "reload" };
+  | { command: "reload" }
+  /**
+   * A user's change (`autosync resolve`, `restore`): the daemon applies it in the repository's
+   * operation slot, commits it with `message`, pushes and announces; answers once committed.
+   */
+  | { command: "change"; repo: string; message: string; changes: FileChange[] };
 
 export type ControlCommand = ControlRequest["command"];
 
@@ -27,6 +37,8 @@ export type ControlResponse =
       /** sync/pause/resume/commit: the repositories the request went to. */
       repos?: string[];
       message?: string;
+      /** change: what the change did. */
+      change?: UserChangeOutcome;
     }
   | { ok: false; error: string };
 
@@ -41,6 +53,7 @@ const COMMANDS: readonly ControlCommand[] = [
   "commit",
   "stop",
   "reload",
+  "change",
 ];
 
 /** Checks a parsed line; returns the request or what is wrong with it. */
@@ -74,6 +87,14 @@ export function parseControlRequest(value: unknown): ControlRequest | string {
       if (repo !== undefined) request.repo = repo;
       if (record.allowDeletions === true) request.allowDeletions = true;
       return request;
+    }
+    case "change": {
+      if (repo === undefined) return "change needs repo";
+      if (typeof record.message !== "string" || !record.message.trim())
+        return "change needs a message";
+      const changes = parseFileChanges(record.changes);
+      if (typeof changes === "string") return changes;
+      return { command: "change", repo, message: record.message, changes };
     }
     case "commit": {
       const request: ControlRequest = { command: "commit" };

@@ -162,6 +162,10 @@ async function reply(socket: Socket, line: string, view: DaemonView): Promise<vo
   if (request.command === "reload") {
     return write(socket, await reload(view));
   }
+  if (request.command === "change") {
+    // Answered once committed: the client reports what happened, not only that it was asked.
+    return write(socket, await applyChange(request, view));
+  }
   try {
     write(socket, handle(request, view));
   } catch (error) {
@@ -185,8 +189,21 @@ async function reload(view: DaemonView): Promise<ControlResponse> {
   }
 }
 
+async function applyChange(
+  request: Extract<ControlRequest, { command: "change" }>,
+  view: DaemonView,
+): Promise<ControlResponse> {
+  if (!view.change) return { ok: false, error: uiMessages.badRequest("change is not served here") };
+  try {
+    const change = await view.change(request.repo, request.changes, request.message);
+    return { ok: true, now: Date.now(), repos: [request.repo], change };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export function handle(
-  request: Exclude<ControlRequest, { command: "reload" }>,
+  request: Exclude<ControlRequest, { command: "reload" | "change" }>,
   view: DaemonView,
 ): ControlResponse {
   const now = Date.now();

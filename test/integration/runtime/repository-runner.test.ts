@@ -165,4 +165,40 @@ describe("repository runner", () => {
     runner.dispatch({ type: "shutdownRequested" });
     await runner.stopped;
   });
+
+  test("a user change waits for the commit in flight, then is committed, pushed and announced", async () => {
+    const clone = clones.clones[2] as string;
+    const { clock, events, operations, runner, announced, settle } = setup(
+      await repositoryFor(clone, "gamma"),
+    );
+    await runner.start();
+    await settle("the startup sync");
+    await writeFile(join(clone, "typed.txt"), "the user's edit\n");
+    runner.dispatch({ type: "changesObserved", paths: ["typed.txt"] });
+    clock.advance(2_000);
+    assert.equal(operations.idle(), false, "the engine's commit is in flight");
+    const outcome = await runner.applyUserChange(
+      [
+        {
+          op: "write",
+          path: "resolved.txt",
+          contentBase64: Buffer.from("kept\n").toString("base64"),
+        },
+      ],
+      "autosync gamma: resolved by the user",
+    );
+    assert.equal(outcome.outcome, "committed");
+    await waitFor("both commits", () => events.filter((e) => e.type === "committed").length >= 2);
+    await settle("the commits");
+    clock.advance(1_000);
+    await waitFor("the push", () => events.find((event) => event.type === "pushed"));
+    await settle("the push");
+    const subjects = await clones.git(clones.remote, "log", "--format=%s", "main");
+    assert.match(subjects, /^autosync gamma: resolved by the user$/m);
+    assert.equal(await clones.git(clones.remote, "show", "main:typed.txt"), "the user's edit\n");
+    assert.equal(operations.overlapped(), false, "the user change never overlapped an operation");
+    assert.ok(announced.length >= 1, "the push was announced");
+    runner.dispatch({ type: "shutdownRequested" });
+    await runner.stopped;
+  });
 });
