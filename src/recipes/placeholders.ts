@@ -11,6 +11,7 @@ import type { CommandName } from "./recipe.js";
  * - `ref`, `from`, `to`, `rev`: revision names or ids.
  * - `object`: a blob id (git `listUnmerged` output).
  * - `path`: one path, as one element.
+ * - `limit`: the most entries a listing may print (a decimal number).
  */
 export const allowedPlaceholders = {
   status: ["paths"],
@@ -43,6 +44,8 @@ export const allowedPlaceholders = {
   trackedCount: ["paths"],
   ignoredPaths: ["paths"],
   metadataPath: [],
+  log: ["limit", "paths"],
+  fileAtRevision: ["rev", "path"],
 } as const satisfies Record<CommandName, readonly string[]>;
 
 /** Placeholders allowed in `identityEnv` values. */
