@@ -12,6 +12,8 @@ import { resumeCommand } from "./commands/resume.js";
 import { commitCommand } from "./commands/commit.js";
 import { stopCommand } from "./commands/stop.js";
 import { serviceCommand } from "./commands/service.js";
+import { historyCommand } from "./commands/history.js";
+import { restoreCommand } from "./commands/restore.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -23,6 +25,8 @@ export const commands: readonly CliCommand[] = [
   resumeCommand,
   commitCommand,
   stopCommand,
+  historyCommand,
+  restoreCommand,
   serviceCommand,
   validateCommand,
   initCommand,
