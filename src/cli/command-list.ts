@@ -14,6 +14,8 @@ import { stopCommand } from "./commands/stop.js";
 import { serviceCommand } from "./commands/service.js";
 import { historyCommand } from "./commands/history.js";
 import { restoreCommand } from "./commands/restore.js";
+import { conflictsCommand } from "./commands/conflicts.js";
+import { resolveCommand } from "./commands/resolve.js";
 
 /** Every subcommand, in the order `autosync --help` lists them. Each lives in commands/<name>.ts. */
 export const commands: readonly CliCommand[] = [
@@ -27,6 +29,8 @@ export const commands: readonly CliCommand[] = [
   stopCommand,
   historyCommand,
   restoreCommand,
+  conflictsCommand,
+  resolveCommand,
   serviceCommand,
   validateCommand,
   initCommand,

@@ -17,11 +17,13 @@ export interface ControlArgs {
   socketPath?: string;
   /** `-m/--message TEXT` (commit only). */
   message?: string;
+  /** `--keep HOST|both|edited` (resolve only). */
+  keep?: string;
 }
 
 /**
  * Parses `[--config PATH] [--socket PATH]` plus the given flags ("--message" also accepts
- * `-m TEXT`); undefined after a usage error.
+ * `-m TEXT`; "--keep" takes a value); undefined after a usage error.
  */
 export function parseControlArgs(
   command: string,
@@ -36,13 +38,15 @@ export function parseControlArgs(
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const takesMessage =
       booleanFlags.includes("--message") && (flag === "--message" || flag === "-m");
-    if (flag === "--config" || flag === "-c" || flag === "--socket" || takesMessage) {
+    const takesKeep = booleanFlags.includes("--keep") && flag === "--keep";
+    if (flag === "--config" || flag === "-c" || flag === "--socket" || takesMessage || takesKeep) {
       const value = eq > 0 ? arg.slice(eq + 1) : args[++index];
       if (value === undefined || (value === "" && !takesMessage)) {
         io.stderr.write(`${controlCliMessages.missingValue(command, flag)}\n`);
         return undefined;
       }
       if (flag === "--socket") parsed.socketPath = value;
+      else if (takesKeep) parsed.keep = value;
       else if (takesMessage) parsed.message = value;
       else parsed.configPath = value;
     } else if (booleanFlags.includes(arg)) {

@@ -1,4 +1,4 @@
-import type { OperationResult } from "./operation.js";
+import type { LocalCommit, OperationResult } from "./operation.js";
 
 /** Everything that can happen to a repository, as the runtime reports it to `step`. */
 export type EngineInput =
@@ -19,6 +19,11 @@ export type EngineInput =
     }
   | { type: "syncRequested" }
   | { type: "commitRequested"; message?: string }
+  /**
+   * A change the user asked for (`autosync resolve`, `restore`) was committed in the
+   * repository's operation slot, outside the engine: it is pushed and announced like any.
+   */
+  | { type: "userChangeCommitted"; commit: LocalCommit }
   | { type: "pauseRequested" }
   | { type: "resumeRequested"; allowDeletions: boolean }
   /** Finish the operation in flight, run nothing new, then emit `stopped`. */

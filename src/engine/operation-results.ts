@@ -209,7 +209,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
 }
 
 /** An operation committed local work on its own way: a commit like the engine's own. */
-function madeCommit(ctx: StepContext, commit: LocalCommit): void {
+export function madeCommit(ctx: StepContext, commit: LocalCommit): void {
   const { head, entries, message } = commit;
   ctx.s.lastCommit = { head, at: ctx.now, files: entries.length };
   ctx.s.unpushed = true;

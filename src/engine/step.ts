@@ -4,7 +4,7 @@ import type { Effect } from "./effect.js";
 import type { EngineInput } from "./engine-input.js";
 import type { EngineState } from "./engine-state.js";
 import { retryTimerFired } from "./offline.js";
-import { operationFinished, pushRetryTimerFired } from "./operation-results.js";
+import { madeCommit, operationFinished, pushRetryTimerFired } from "./operation-results.js";
 import { pauseRequested, resumeRequested, startIntervalTimer } from "./pause.js";
 import { SAMPLE_SIZE, addPending, hasPending } from "./pending-changes.js";
 import type { RepoStateName } from "./repo-state.js";
@@ -102,6 +102,10 @@ export function step(state: EngineState, input: EngineInput, nowMs: number): Ste
         scope: "whole-tree",
         ...(input.message?.trim() ? { message: input.message } : {}),
       });
+      break;
+    case "userChangeCommitted":
+      madeCommit(ctx, input.commit);
+      fireTrigger(ctx, "committed");
       break;
     case "pauseRequested":
       pauseRequested(ctx);

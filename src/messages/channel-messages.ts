@@ -30,7 +30,7 @@ export const channelMessages = {
   humanPushed: (repo: string, host: string, head: string) =>
     `autosync: ${host} pushed ${repo} (${head.slice(0, 12)})`,
   humanConflict: (repo: string, host: string, paths: string[]) =>
-    `autosync: conflict in ${repo} on ${host}, both versions kept: ${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ` and ${paths.length - 5} more` : ""}`,
+    `autosync: conflict in ${repo} on ${host}, both versions kept: ${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ` and ${paths.length - 5} more` : ""}; see \`autosync conflicts\``,
   headlineBody: (repositoryId: string, host: string) =>
     `autosync announcement: ${host} pushed ${repositoryId.slice(0, 12)} (machine-readable, safe to ignore)`,
 

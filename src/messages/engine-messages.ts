@@ -119,7 +119,7 @@ export const engineMessages = {
           conflicts.length > 3 ? ` and ${groupThousands(conflicts.length - 3)} more` : "";
         return {
           title: `${repo}: conflict, both versions kept`,
-          body: first.join(", ") + more,
+          body: `${first.join(", ")}${more}. See \`autosync conflicts\` to settle it.`,
         };
       }
       case "error":

@@ -36,6 +36,10 @@ export const operationsMessages = {
         ].join("\n"),
   pullDeletionGuard: (deleted: number, tracked: number) =>
     `not pulling: ${deleted} of ${tracked} tracked files are deleted locally, and the deletion guard holds them back (nothing was committed or merged)`,
+  changeOutsideRoot: (path: string) =>
+    `${JSON.stringify(path)} is not a path inside the repository`,
+  changeSourceGone: (path: string) => `${path} is no longer there (already resolved or moved?)`,
+  changeNotCommitted: (reason: string) => `the change was made but not committed: ${reason}`,
   unexpected: (error: unknown) =>
     `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
 } as const;

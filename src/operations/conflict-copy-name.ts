@@ -45,6 +45,32 @@ export function isConflictCopy(path: string): boolean {
   return COPY_PATTERN.test(posix.basename(path));
 }
 
+const COPY_PARTS =
+  /^(.*) \(conflict (.*) (\d{4}-\d{2}-\d{2}) (\d{2})(\d{2})(\d{2})(?: ([0-9a-f]{6}))?(?: \d+)?\)((?:\.[^.]*)?)$/;
+
+/** What a conflict copy's name says: the path it belongs to, the machine and the moment. */
+export interface ConflictCopyParts {
+  /** The conflicted path (the copy's name without the marker). */
+  path: string;
+  host: string;
+  /** When the copy was made (UTC, second precision). */
+  timeMs: number;
+}
+
+export function parseConflictCopyName(path: string): ConflictCopyParts | undefined {
+  const base = posix.basename(path);
+  const match = COPY_PARTS.exec(base);
+  if (!match || !isConflictCopy(path)) return undefined;
+  const [, stem, host, day, hh, mm, ss, , ext] = match as unknown as string[];
+  const dir = posix.dirname(path);
+  const name = `${stem}${ext}`;
+  return {
+    path: dir === "." ? name : `${dir}/${name}`,
+    host: host as string,
+    timeMs: Date.parse(`${day}T${hh}:${mm}:${ss}Z`),
+  };
+}
+
 function safeHost(host: string): string {
   // A host name ends up inside a file name: no separators, no control characters.
   // eslint-disable-next-line no-control-regex

@@ -46,6 +46,9 @@ export const allowedPlaceholders = {
   metadataPath: [],
   log: ["limit", "paths"],
   fileAtRevision: ["rev", "path"],
+  trackedFiles: [],
+  pathLog: ["rev", "path"],
+  mergeBase: ["from", "to"],
 } as const satisfies Record<CommandName, readonly string[]>;
 
 /** Placeholders allowed in `identityEnv` values. */

@@ -193,6 +193,24 @@ export type ArgvTemplate30 = [string, ...string[]];
  */
 export type ArgvTemplate31 = [string, ...string[]];
 /**
+ * Lists every tracked file, NUL-separated (git: `ls-files -z`). `autosync conflicts` finds conflict copies among them, so copies that arrived by a pull are listed on every machine.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate32 = [string, ...string[]];
+/**
+ * The revisions reachable from `{rev}` that changed `{path}`, newest first, one NUL-terminated record each: id, parent ids (space-separated), commit time (Unix seconds, hg: `hgdate`), author, message. `autosync conflicts` learns from it which machine wrote each version and which merge made a conflict copy. brz: a `log --long --show-ids` of the path.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate33 = [string, ...string[]];
+/**
+ * Prints the common ancestor of revisions `{from}` and `{to}` (git: `merge-base`, hg: `ancestor()`): the base of the three-way view of a conflict.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate34 = [string, ...string[]];
+/**
  * What starts a rule: a local `change`, an operation that finished (`committed`, `pushed`, `pulled`, `conflict`), an `announcement` from another machine, the pull `interval`, `startup`, or a `manual` sync.
  */
 export type PipelineTrigger =
@@ -354,6 +372,9 @@ export interface RecipeCommands {
   log?: ArgvTemplate29;
   fileAtRevision?: ArgvTemplate30;
   metadataPath?: ArgvTemplate31;
+  trackedFiles?: ArgvTemplate32;
+  pathLog?: ArgvTemplate33;
+  mergeBase?: ArgvTemplate34;
 }
 /**
  * One rule: when any trigger in `on` fires, wait `quietPeriod` after the last trigger (at most `maxWait` after the first), then do the actions in order.

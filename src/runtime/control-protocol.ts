@@ -1,4 +1,9 @@
 import type { RepoSnapshot } from "../engine/repo-snapshot.js";
+import {
+  parseFileChanges,
+  type FileChange,
+  type UserChangeOutcome,
+} from "../operations/user-change.js";
 
 /**
  * The control socket speaks newline-delimited JSON: one request object per line, one response
@@ -11,7 +16,12 @@ export type ControlRequest =
   | { command: "pause"; repo?: string }
   | { command: "resume"; repo?: string; allowDeletions?: boolean }
   | { command: "commit"; repo?: string; message?: string }
-  | { command: "stop" };
+  | { command: "stop" }
+  /**
+   * A user's change (`autosync resolve`, `restore`): the daemon applies it in the repository's
+   * operation slot, commits it with `message`, pushes and announces; answers once committed.
+   */
+  | { command: "change"; repo: string; message: string; changes: FileChange[] };
 
 export type ControlCommand = ControlRequest["command"];
 
@@ -25,13 +35,23 @@ export type ControlResponse =
       /** sync/pause/resume/commit: the repositories the request went to. */
       repos?: string[];
       message?: string;
+      /** change: what the change did. */
+      change?: UserChangeOutcome;
     }
   | { ok: false; error: string };
 
 /** Longest request line accepted; a commit message fits many times over. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
-const COMMANDS: readonly ControlCommand[] = ["status", "sync", "pause", "resume", "commit", "stop"];
+const COMMANDS: readonly ControlCommand[] = [
+  "status",
+  "sync",
+  "pause",
+  "resume",
+  "commit",
+  "stop",
+  "change",
+];
 
 /** Checks a parsed line; returns the request or what is wrong with it. */
 export function parseControlRequest(value: unknown): ControlRequest | string {
@@ -62,6 +82,14 @@ export function parseControlRequest(value: unknown): ControlRequest | string {
       if (repo !== undefined) request.repo = repo;
       if (record.allowDeletions === true) request.allowDeletions = true;
       return request;
+    }
+    case "change": {
+      if (repo === undefined) return "change needs repo";
+      if (typeof record.message !== "string" || !record.message.trim())
+        return "change needs a message";
+      const changes = parseFileChanges(record.changes);
+      if (typeof changes === "string") return changes;
+      return { command: "change", repo, message: record.message, changes };
     }
     case "commit": {
       const request: ControlRequest = { command: "commit" };

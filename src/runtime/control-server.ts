@@ -155,6 +155,11 @@ function reply(socket: Socket, line: string, view: DaemonView): void {
   const request = parseControlRequest(parsed);
   if (typeof request === "string")
     return write(socket, { ok: false, error: uiMessages.badRequest(request) });
+  if (request.command === "change") {
+    // Answered once committed: the client reports what happened, not only that it was asked.
+    void applyChange(request, view).then((response) => write(socket, response));
+    return;
+  }
   try {
     write(socket, handle(request, view));
   } catch (error) {
@@ -166,11 +171,26 @@ function reply(socket: Socket, line: string, view: DaemonView): void {
   }
 }
 
+async function applyChange(
+  request: Extract<ControlRequest, { command: "change" }>,
+  view: DaemonView,
+): Promise<ControlResponse> {
+  if (!view.change) return { ok: false, error: uiMessages.badRequest("change is not served here") };
+  try {
+    const change = await view.change(request.repo, request.changes, request.message);
+    return { ok: true, now: Date.now(), repos: [request.repo], change };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export function handle(request: ControlRequest, view: DaemonView): ControlResponse {
   const now = Date.now();
   const snapshots = view.snapshots();
   if (request.command === "status") return { ok: true, now, snapshots };
   if (request.command === "stop") return { ok: true, now, message: uiMessages.stopAccepted };
+  if (request.command === "change")
+    return { ok: false, error: uiMessages.badRequest("change is answered asynchronously") };
 
   const known = snapshots.map((snapshot) => snapshot.repo);
   if (request.repo !== undefined && !known.includes(request.repo))

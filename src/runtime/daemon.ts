@@ -12,6 +12,7 @@ import { createNotifier } from "../notify/desktop-notifier.js";
 import { runtimeMessages } from "../messages/runtime-messages.js";
 import { createOperations } from "../operations/create-operations.js";
 import type { RepoOperations } from "../operations/repo-operations.js";
+import type { FileChange, UserChangeOutcome } from "../operations/user-change.js";
 import { systemClock, type Clock } from "./clock.js";
 import { execaRunner, type CommandRunner } from "./command-runner.js";
 import { createIgnoreFilter, type IgnoreFilter } from "./ignore-filter.js";
@@ -50,6 +51,8 @@ export interface DaemonHandle {
   snapshots(): RepoSnapshot[];
   /** `repo` undefined: every repository. Throws for an unknown repository name. */
   request(repo: string | undefined, input: EngineInput): void;
+  /** A user's change, committed in the repository's operation slot, then pushed and announced. */
+  change(repo: string, changes: readonly FileChange[], message: string): Promise<UserChangeOutcome>;
   /** Finishes the operation in flight everywhere, then releases everything. Idempotent. */
   stop(): Promise<void>;
   /** Resolves once the daemon stopped (after `stop()`). */
@@ -284,6 +287,14 @@ export async function startDaemon(
         return;
       }
       for (const entry of targets) entry.runner.dispatch(input);
+    },
+    change(repo, changes, message) {
+      const entry = served.find((candidate) => candidate.repository.name === repo);
+      if (!entry) {
+        const names = served.map((candidate) => candidate.repository.name);
+        return Promise.reject(new Error(runtimeMessages.unknownRepository(repo, names)));
+      }
+      return entry.runner.applyUserChange(changes, message);
     },
     stop() {
       stopping ??= stop();

@@ -11,6 +11,11 @@ import { step } from "../engine/step.js";
 import type { EventBus } from "../events/event-bus.js";
 import { runtimeMessages } from "../messages/runtime-messages.js";
 import type { RepoDescription, RepoOperations } from "../operations/repo-operations.js";
+import {
+  applyAndCommit,
+  type FileChange,
+  type UserChangeOutcome,
+} from "../operations/user-change.js";
 import type { Clock, TimerHandle } from "./clock.js";
 import type { CommandRunner } from "./command-runner.js";
 
@@ -53,6 +58,14 @@ export class RepositoryRunner {
   private readonly queue: EngineInput[] = [];
   private draining = false;
   private inFlight: OperationRequest["kind"] | undefined;
+  /** Settles when the operation in flight finished (its result was dispatched). */
+  private inFlightDone: Promise<void> = Promise.resolve();
+  /** A user change holds the operation slot (see runExclusive); settles when it is done. */
+  private exclusive: Promise<void> | undefined;
+  /** The engine's operation that arrived while a user change held the slot; runs right after. */
+  private deferred: OperationRequest | undefined;
+  /** User changes waiting for the slot: the engine's next operation waits behind them. */
+  private waitingChanges = 0;
   private readonly hooks = new Set<Promise<unknown>>();
   private description: RepoDescription | undefined;
   private announceWarned = false;
@@ -214,7 +227,56 @@ export class RepositoryRunner {
     this.timers.delete(timer);
   }
 
+  /**
+   * Runs `task` in the repository's operation slot: after the operation in flight finished and
+   * before the engine's next one starts (that one waits and runs right after), so a user change
+   * (`autosync resolve`, `restore`) never races a commit or a pull. The engine does not know
+   * the slot is taken; for it, its next operation only takes a little longer.
+   */
+  async runExclusive<T>(task: () => Promise<T>): Promise<T> {
+    this.waitingChanges++;
+    try {
+      while (this.inFlight !== undefined || this.exclusive !== undefined) {
+        await (this.exclusive ?? this.inFlightDone);
+      }
+    } finally {
+      this.waitingChanges--;
+    }
+    let release!: () => void;
+    this.exclusive = new Promise((resolve) => (release = resolve));
+    try {
+      return await task();
+    } finally {
+      this.exclusive = undefined;
+      release();
+      const deferred = this.deferred;
+      this.deferred = undefined;
+      if (deferred) this.runOperation(deferred);
+    }
+  }
+
+  /**
+   * A change the user asked for (`autosync resolve`, `restore`): applied and committed with
+   * `message` in the operation slot, then pushed and announced by the engine like any commit.
+   */
+  async applyUserChange(
+    changes: readonly FileChange[],
+    message: string,
+  ): Promise<UserChangeOutcome> {
+    const outcome = await this.runExclusive(() =>
+      applyAndCommit(this.options.root, this.options.operations, changes, message),
+    );
+    if (outcome.outcome === "committed")
+      this.dispatch({ type: "userChangeCommitted", commit: outcome.commit });
+    return outcome;
+  }
+
   private runOperation(operation: OperationRequest): void {
+    const slotTaken = this.exclusive !== undefined || this.waitingChanges > 0;
+    if (slotTaken && this.inFlight === undefined && !this.deferred) {
+      this.deferred = operation;
+      return;
+    }
     if (this.inFlight !== undefined) {
       // The engine guarantees one operation at a time; running two would race on the index.
       this.publish({
@@ -229,6 +291,8 @@ export class RepositoryRunner {
     }
     this.inFlight = operation.kind;
     const kind = operation.kind;
+    let finished!: () => void;
+    this.inFlightDone = new Promise((resolve) => (finished = resolve));
     this.options.operations
       .run(operation)
       .catch((error: unknown): OperationResult => ({
@@ -245,6 +309,7 @@ export class RepositoryRunner {
           void this.refreshDescription();
         }
         this.dispatch({ type: "operationFinished", result });
+        finished();
       });
   }
 

@@ -1,6 +1,7 @@
 import type { EngineInput } from "../engine/engine-input.js";
 import type { RepoSnapshot } from "../engine/repo-snapshot.js";
 import type { EventBus } from "../events/event-bus.js";
+import type { FileChange, UserChangeOutcome } from "../operations/user-change.js";
 
 /**
  * The part of a running daemon (runtime/daemon.ts `DaemonHandle`) that the terminal UI and the
@@ -12,6 +13,15 @@ export interface DaemonView {
   snapshots(): RepoSnapshot[];
   /** `repo` undefined: every repository. */
   request(repo: string | undefined, input: EngineInput): void;
+  /**
+   * Applies, commits, pushes and announces a user's change in the repository's operation slot
+   * (runtime/repository-runner.ts `applyUserChange`). Throws for an unknown repository.
+   */
+  change?(
+    repo: string,
+    changes: readonly FileChange[],
+    message: string,
+  ): Promise<UserChangeOutcome>;
   /** Finishes the operation in flight in every repository, then resolves. */
   stop(): Promise<void>;
 }

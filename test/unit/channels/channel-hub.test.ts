@@ -324,7 +324,7 @@ describe("ChannelHub", () => {
     await settle();
     assert.deepEqual(channel.toldHumans, [
       "autosync: host-A pushed notes (0123456789ab)",
-      "autosync: conflict in notes on host-A, both versions kept: todo.md",
+      "autosync: conflict in notes on host-A, both versions kept: todo.md; see `autosync conflicts`",
     ]);
     await a.hub.stop();
     a.bus.publish({ type: "pushed", repo: "notes", head: "fedcba" });

@@ -441,7 +441,9 @@ describe("pulling", () => {
     ];
     sim.finish(pulled("m1", ["plan.md"], { conflicts, needsPush: true }));
     assert.deepEqual(sim.eventsOf("conflict"), [{ type: "conflict", repo: "notes", conflicts }]);
-    assert.ok(sim.effects.some((e) => e.type === "notify" && e.kind === "conflict"));
+    const notice = sim.effects.find((e) => e.type === "notify" && e.kind === "conflict");
+    assert.ok(notice && notice.type === "notify");
+    assert.match(notice.body, /^plan\.md \(yours kept as .*\)\. See `autosync conflicts`/);
     assert.deepEqual(sim.current(), { kind: "push" }, "no pushDelay for a conflict resolution");
     assert.equal(sim.state.name, "pushing");
     assert.deepEqual(sim.snapshot().lastConflict?.conflicts, conflicts);

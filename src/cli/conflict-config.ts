@@ -1,0 +1,62 @@
+import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
+import { formatDiagnostic } from "../config/format-diagnostic.js";
+import { loadConfig } from "../config/load-config.js";
+import type { ConflictSource } from "../conflicts/find-conflicts.js";
+import { conflictMessages } from "../messages/conflict-messages.js";
+import { execaRunner } from "../runtime/command-runner.js";
+import type { CliIo } from "./command.js";
+import { parseControlArgs } from "./control-target.js";
+
+/** `[--config PATH] [--json] [--keep VALUE] args…` as `conflicts` and `resolve` take them. */
+export interface ConflictArgs {
+  positional: string[];
+  configPath?: string;
+  json: boolean;
+  keep?: string;
+}
+
+export function parseConflictArgs(
+  command: "conflicts" | "resolve",
+  args: readonly string[],
+  io: CliIo,
+): ConflictArgs | undefined {
+  const parsed = parseControlArgs(command, args, [command === "resolve" ? "--keep" : "--json"], io);
+  if (!parsed) return undefined;
+  return {
+    positional: parsed.positional,
+    json: parsed.flags.has("--json"),
+    ...(parsed.configPath !== undefined ? { configPath: parsed.configPath } : {}),
+    ...(parsed.keep !== undefined ? { keep: parsed.keep } : {}),
+  };
+}
+
+export async function loadConflictConfig(
+  command: string,
+  args: ConflictArgs,
+  io: CliIo,
+): Promise<ResolvedConfig | undefined> {
+  // A missing root is reported per repository when it is read, not as a config error.
+  const loaded = await loadConfig({
+    ...(args.configPath !== undefined ? { configPath: args.configPath } : {}),
+    cwd: io.cwd,
+    env: io.env,
+    rootChecks: "off",
+  });
+  if (!loaded.ok) {
+    io.stderr.write(`${conflictMessages.configInvalid(command)}\n`);
+    for (const diagnostic of loaded.diagnostics)
+      io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+    return undefined;
+  }
+  return loaded.config;
+}
+
+export function conflictSource(repository: ResolvedRepository): ConflictSource {
+  return {
+    repo: repository.name,
+    root: repository.path,
+    recipe: repository.recipe,
+    runner: execaRunner,
+    host: repository.engine.host,
+  };
+}
