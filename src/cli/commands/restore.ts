@@ -1,21 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { chmod, lstat, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { ResolvedConfig, ResolvedRepository } from "../../config/resolved-config.js";
 import { buildCommitMessage } from "../../engine/commit-message.js";
-import type { OperationResult } from "../../engine/operation.js";
-import type { StatusEntry } from "../../engine/status-entry.js";
-import { engineMessages } from "../../messages/engine-messages.js";
-import { historyMessages, quoteName } from "../../messages/history-messages.js";
+import { historyMessages } from "../../messages/history-messages.js";
 import { createOperations } from "../../operations/create-operations.js";
 import { findRevisionAt, findRevisionById } from "../../operations/find-revision.js";
-import type { RepoOperations } from "../../operations/repo-operations.js";
 import type { LogEntry } from "../../recipes/log-parsers/index.js";
 import { systemClock, type Clock } from "../../runtime/clock.js";
 import { execaRunner } from "../../runtime/command-runner.js";
-import { INSTANCE_LOCK_FILE } from "../../runtime/daemon.js";
-import { AlreadyRunningError, acquireInstanceLock } from "../../runtime/instance-lock.js";
 import type { CliCommand, CliIo } from "../command.js";
+import { submitUserChange, type SubmittedChange } from "../submit-user-change.js";
 import { ExitCode } from "../exit-codes.js";
 import { formatLocalTime } from "../format-history.js";
 import { parseOptions } from "../parse-options.js";
@@ -142,132 +137,74 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/**
- * Writes the old content in place of (or beside) the file: a temp file in the same folder, then
- * a rename, so the file is never half-written. An existing file keeps its permissions.
- */
-export async function writeRestoredFile(root: string, target: string, content: Uint8Array) {
-  const file = join(root, target);
-  await mkdir(dirname(file), { recursive: true });
-  const existing = await lstat(file).catch(() => undefined);
-  if (existing?.isDirectory()) throw new RestoreRefused(historyMessages.targetIsFolder(target));
-  const temp = join(dirname(file), `.autosync-restore-${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, content, { flag: "wx" });
-    if (existing?.isFile()) await chmod(temp, existing.mode & 0o7777);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
 async function sameContent(file: string, content: Uint8Array): Promise<boolean> {
   const current = await readFile(file).catch(() => undefined);
   return current !== undefined && Buffer.compare(current, content) === 0;
 }
 
-function failure(result: OperationResult): string {
-  if (result.outcome === "failed") return result.message;
-  if (result.outcome === "offline") return result.reason;
-  if (result.outcome === "unhealthy") return result.detail;
-  return result.outcome;
-}
-
-async function statusOf(operations: RepoOperations, paths: string[]): Promise<StatusEntry[]> {
-  const result = await operations.run({ kind: "status", paths });
-  if (result.kind !== "status" || result.outcome !== "ok") throw new Error(failure(result));
-  return result.entries;
-}
-
-async function commitEntries(
-  operations: RepoOperations,
-  entries: StatusEntry[],
-  message: string,
-): Promise<void> {
-  const result = await operations.run({ kind: "commit", entries, message });
-  if (
-    result.kind !== "commit" ||
-    (result.outcome !== "committed" && result.outcome !== "nothing-to-commit")
-  )
-    throw new Error(failure(result));
+function outcomeLine(submitted: SubmittedChange): string {
+  if (submitted.via === "daemon") return historyMessages.viaDaemon();
+  const push = submitted.push ?? "";
+  return push === "pushed" || push === "up-to-date"
+    ? historyMessages.pushed()
+    : historyMessages.notPushed(push);
 }
 
 /**
- * No daemon serves the repository: hold its instance lock (a daemon starting meanwhile waits
- * for nothing and fails clearly), commit what is pending at the target, write, commit, push.
- * Returns undefined when a daemon holds the lock.
+ * Makes the restore an ordinary synced change through the user-change mechanism (the running
+ * daemon's operation slot, or the instance lock without one), in two steps:
+ * 1. uncommitted changes of the target are committed first (a rename of the file onto itself
+ *    commits exactly what is pending there), so the work they hold stays in history;
+ * 2. the old content, staged beside the root under a `~` name autosync always ignores, is
+ *    renamed onto the target (atomic: the file is never half-written) and committed.
  */
-async function applyLocally(
+async function applyRestore(
+  config: ResolvedConfig,
   plan: RestorePlan,
-  io: CliIo,
   clock: Clock,
-): Promise<string[] | undefined> {
-  const { repository } = plan;
-  const lockFile = join(repository.path, repository.recipe.metadataDir, INSTANCE_LOCK_FILE);
-  let lock;
-  try {
-    lock = await acquireInstanceLock(
-      lockFile,
-      {
-        pid: process.pid,
-        instanceId: randomUUID(),
-        host: plan.host,
-        startedAt: new Date(clock.now()).toISOString(),
-      },
-      repository.path,
-    );
-  } catch (error) {
-    if (error instanceof AlreadyRunningError) return undefined;
-    throw error;
-  }
+): Promise<string[]> {
+  const { repository, target, host } = plan;
   const lines: string[] = [];
-  try {
-    const operations = createOperations({
-      root: repository.path,
-      recipe: repository.recipe,
-      runner: execaRunner,
-      host: plan.host,
-      deletionGuard: repository.engine.deletionGuard,
-      now: () => clock.now(),
+  const operations = createOperations({
+    root: repository.path,
+    recipe: repository.recipe,
+    runner: execaRunner,
+    host,
+    now: () => clock.now(),
+  });
+  const status = await operations.run({ kind: "status", paths: [target] });
+  const pending =
+    status.kind === "status" && status.outcome === "ok"
+      ? status.entries.filter((entry) => entry.action !== "deleted")
+      : [];
+  if (pending.length > 0) {
+    const first = await submitUserChange({
+      config,
+      repository,
+      changes: [{ op: "rename", from: target, to: target }],
+      message: buildCommitMessage(host, pending),
+      clock,
     });
-    const pending = await statusOf(operations, [plan.target]);
-    if (pending.length > 0) {
-      await commitEntries(operations, pending, buildCommitMessage(plan.host, pending));
-      lines.push(historyMessages.committedPending(plan.target));
-    }
-    await writeRestoredFile(repository.path, plan.target, plan.content);
-    const entries = await statusOf(operations, [plan.target]);
-    await commitEntries(
-      operations,
-      entries,
-      `${plan.message}\n\n${entries.map((e) => `${e.action} ${quoteName(e.path)}`).join("\n")}`,
-    );
-    lines.push(plan.summary);
-    lines.push(await push(operations, plan, clock));
+    if (first.outcome.outcome === "committed") lines.push(historyMessages.committedPending(target));
+  }
+  const staged = `.autosync-restore-${randomUUID()}~`;
+  await writeFile(join(repository.path, staged), plan.content, { flag: "wx" });
+  try {
+    const existing = await lstat(join(repository.path, target)).catch(() => undefined);
+    if (existing?.isDirectory()) throw new RestoreRefused(historyMessages.targetIsFolder(target));
+    if (existing?.isFile()) await chmod(join(repository.path, staged), existing.mode & 0o7777);
+    const submitted = await submitUserChange({
+      config,
+      repository,
+      changes: [{ op: "rename", from: staged, to: target }],
+      message: plan.message,
+      clock,
+    });
+    lines.push(plan.summary, outcomeLine(submitted));
   } finally {
-    await lock.release();
+    await rm(join(repository.path, staged), { force: true });
   }
   return lines;
-}
-
-/** Push; when someone pushed first, pull (their work merges as in any sync) and push again. */
-async function push(operations: RepoOperations, plan: RestorePlan, clock: Clock): Promise<string> {
-  let result = await operations.run({ kind: "push" });
-  if (result.kind === "push" && result.outcome === "rejected") {
-    const pulled = await operations.run({
-      kind: "pull",
-      commitMessage: engineMessages.pullCommitMessage(plan.host),
-      host: plan.host,
-      nowMs: clock.now(),
-    });
-    if (pulled.outcome === "up-to-date" || pulled.outcome === "updated")
-      result = await operations.run({ kind: "push" });
-    else result = pulled;
-  }
-  return result.kind === "push" && (result.outcome === "pushed" || result.outcome === "up-to-date")
-    ? historyMessages.pushed()
-    : historyMessages.notPushed(failure(result));
 }
 
 export async function runRestore(args: string[], io: CliIo, clock: Clock): Promise<number> {
@@ -297,13 +234,7 @@ export async function runRestore(args: string[], io: CliIo, clock: Clock): Promi
       io.stdout.write(`${historyMessages.unchanged(plan.target, plan.revision.shortId)}\n`);
       return ExitCode.ok;
     }
-    const lines = await applyLocally(plan, io, clock);
-    if (lines === undefined) {
-      io.stderr.write(
-        `${historyMessages.failed("restore", "a daemon serves this repository; not yet supported")}\n`,
-      );
-      return ExitCode.failure;
-    }
+    const lines = await applyRestore(config, plan, clock);
     io.stdout.write(`${lines.join("\n")}\n`);
     return ExitCode.ok;
   } catch (error) {

@@ -1,63 +1,17 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import { lstat, readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import { lstat, readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { buildCommitMessage } from "../../../src/engine/commit-message.js";
 import type { HistoryChange } from "../../../src/operations/history-change.js";
-import { REPO_ROOT, SyncFixture, nodeBinary, type Dvcs } from "../../support/sync-fixture.js";
+import { runAutosyncCli, type CliRun } from "../../support/autosync-cli.js";
+import { SyncFixture, treeDigest, type Dvcs } from "../../support/sync-fixture.js";
 
-const TSX = import.meta.resolve("tsx");
-const MAIN = join(REPO_ROOT, "src", "cli", "main.ts");
 const HOUR = 3_600_000;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `autosync …` as a child process, from source, with the fixture's isolated environment. */
-function autosync(fixture: SyncFixture, cwd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      nodeBinary(),
-      ["--import", TSX, MAIN, ...withConfig(fixture, args)],
-      { cwd, env: fixture.env, encoding: "utf8" },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** The copy's config right after the subcommand: before any `--` that ends the options. */
-function withConfig(fixture: SyncFixture, args: string[]): string[] {
-  const [command = "", ...rest] = args;
-  return [command, "--config", fixture.copy(0).configPath, ...rest];
-}
-
-/** Every file below the root except the DVCS metadata, with a hash of its bytes. */
-async function treeSnapshot(root: string, metadataDir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  async function walk(dir: string, rel: string) {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (relPath === metadataDir) continue;
-      if (entry.isDirectory()) await walk(join(dir, entry.name), relPath);
-      else
-        files.set(
-          relPath,
-          createHash("sha256")
-            .update(await readFile(join(dir, entry.name)))
-            .digest("hex"),
-        );
-    }
-  }
-  await walk(root, "");
-  return files;
+function autosync(fixture: SyncFixture, cwd: string, args: string[]): Promise<CliRun> {
+  return runAutosyncCli(args, { cwd, env: fixture.env, config: fixture.copy(0).configPath });
 }
 
 /** Commits everything in `dir` with `message` at a fixed time, as autosync (or a user) would. */
@@ -107,7 +61,7 @@ async function put(dir: string, path: string, content: string) {
   await writeFile(join(dir, path), content);
 }
 
-function json(run: Run): HistoryChange[] {
+function json(run: CliRun): HistoryChange[] {
   assert.equal(run.code, 0, run.stderr);
   return JSON.parse(run.stdout) as HistoryChange[];
 }
@@ -311,7 +265,7 @@ for (const dvcs of ["git", "hg", "bzr"] as const) {
       const { fixture, dir } = await makeHistory(dvcs, t);
       await writeFile(join(dir, "uncommitted.txt"), "keep me\n");
       const changes = json(await autosync(fixture, dir, ["history", "--json"]));
-      const tree = await treeSnapshot(dir, fixture.metadataDir);
+      const tree = await treeDigest(dir);
       const addedAt = changes[4]?.shortId ?? "";
       const cases: [string[], number, RegExp][] = [
         [["restore", RENAMED, "--at", "zzzz"], 1, /no revision "zzzz"/],
@@ -344,14 +298,14 @@ for (const dvcs of ["git", "hg", "bzr"] as const) {
         assert.equal(run.code, code, `${args.join(" ")}: ${run.stderr}`);
         assert.match(run.stderr, message, args.join(" "));
         assert.equal(run.stderr.trimEnd().split("\n").length, 1, `one line: ${run.stderr}`);
-        assert.deepEqual(await treeSnapshot(dir, fixture.metadataDir), tree, args.join(" "));
+        assert.deepEqual(await treeDigest(dir), tree, args.join(" "));
       }
       // The deleted file's deletion revision holds no version of it.
       const deletion = changes[0]?.shortId ?? "";
       const absent = await autosync(fixture, dir, ["restore", "--at", deletion, "--", DASH]);
       assert.equal(absent.code, 1);
       assert.match(absent.stderr, /did not exist in/);
-      assert.deepEqual(await treeSnapshot(dir, fixture.metadataDir), tree);
+      assert.deepEqual(await treeDigest(dir), tree);
       assert.equal(
         json(await autosync(fixture, dir, ["history", "--json"])).length,
         changes.length,
