@@ -24,6 +24,11 @@ export interface RepoSnapshot {
   lastPush?: { head: string; at: number };
   lastPull?: { head: string; at: number; changedPaths: number };
   lastConflict?: { at: number; conflicts: ConflictCopy[] };
+  /**
+   * Files with conflict copies nobody settled yet (any machine's), counted from tracked names
+   * after each commit and pull; absent until first counted or when the recipe cannot list files.
+   */
+  unresolvedConflicts?: number;
   /** Why the repository is paused or in error, and how to go on. */
   problem?: { message: string; hint?: string };
   /**

@@ -17,7 +17,7 @@ export const stateLabels: Record<RepoStateName, string> = {
 
 export const uiMessages = {
   title: (host: string | undefined) => (host ? `autosync · ${host}` : "autosync"),
-  keyHints: "s sync  p pause  c commit  ←→ select  l log  ? help  q quit",
+  keyHints: "s sync  p pause  c commit  x conflicts  ←→ select  l log  ? help  q quit",
   keyHintsShort: "? help  q quit",
   noRepositories: "No repositories configured.",
   pendingNone: "no pending changes",
@@ -40,6 +40,10 @@ export const uiMessages = {
   noRemote: "remote —",
   conflictCopies: (count: number, ago: string) =>
     `CONFLICT ${ago}: ${count} path${count === 1 ? "" : "s"}, both sides kept`,
+  unresolvedConflicts: (count: number) =>
+    count === 0
+      ? "no unresolved conflicts"
+      : `${count} unresolved conflict${count === 1 ? "" : "s"} (x: conflict desk, or autosync conflicts)`,
   conflictCopy: (path: string, copyPath: string | undefined) =>
     copyPath ? `${path} ⇢ ${copyPath}` : `${path} (deleted locally, remote kept)`,
   channelsNone: "channels: none (pull on interval only)",
@@ -58,11 +62,23 @@ export const uiMessages = {
     ["p", "pause / resume the selected repository"],
     ["c", "commit now with a message you type (empty keeps the default)"],
     ["←/→ ↑/↓ tab", "select a repository"],
+    ["x", "conflict desk: compare and settle the selected repository's conflicts"],
     ["l", "show / hide the full log"],
     ["?", "show / hide this help"],
     ["q", "quit (finishes the operation in flight)"],
   ] as const,
   helpClose: "press ? or Esc to close",
+  deskTitle: (repo: string, count: number) => `Conflict desk: ${repo}, ${count} unresolved`,
+  deskLoading: "looking for conflicts…",
+  deskEmpty: (repo: string) => `Nothing is unresolved in ${repo}. Esc: back`,
+  deskUnavailable: "the conflict desk is not available here",
+  deskKeyHost: (key: string, host: string) => `${key} keep ${host}'s`,
+  deskKeys: "b keep both  e edit, then keep yours  ↑↓ choose  j/k scroll  Esc back",
+  deskConfirm: (summary: string) => `${summary}. Press y to do it, any other key to cancel.`,
+  deskWorking: "settling…",
+  deskDone: (summary: string) => `Done: ${summary}.`,
+  deskEditorFailed: (editor: string, detail: string) =>
+    `the editor (${editor}) did not finish: ${detail}`,
   commitPrompt: (repo: string) =>
     `Commit message for ${repo} (Enter commits, empty keeps the default, Esc cancels):`,
   confirmResumeDeletions: (repo: string) =>

@@ -13,6 +13,8 @@ import { runtimeMessages } from "../messages/runtime-messages.js";
 import { createOperations } from "../operations/create-operations.js";
 import type { RepoOperations } from "../operations/repo-operations.js";
 import type { FileChange, UserChangeOutcome } from "../operations/user-change.js";
+import { countUnresolvedConflicts } from "../conflicts/count-conflicts.js";
+import { conflictDesk, type ConflictDesk } from "../conflicts/desk-service.js";
 import { systemClock, type Clock } from "./clock.js";
 import { execaRunner, type CommandRunner } from "./command-runner.js";
 import { createIgnoreFilter, type IgnoreFilter } from "./ignore-filter.js";
@@ -53,6 +55,8 @@ export interface DaemonHandle {
   request(repo: string | undefined, input: EngineInput): void;
   /** A user's change, committed in the repository's operation slot, then pushed and announced. */
   change(repo: string, changes: readonly FileChange[], message: string): Promise<UserChangeOutcome>;
+  /** The conflict desk of a repository; undefined for an unknown one. */
+  conflictDesk(repo: string): ConflictDesk | undefined;
   /** Finishes the operation in flight everywhere, then releases everything. Idempotent. */
   stop(): Promise<void>;
   /** Resolves once the daemon stopped (after `stop()`). */
@@ -188,6 +192,12 @@ export async function startDaemon(
         commandRunner,
         announce: (info) => announce({ ...info, repo: repository.name }),
         notifier,
+        countConflicts: () =>
+          countUnresolvedConflicts({
+            root: repository.path,
+            recipe: repository.recipe,
+            runner: commandRunner,
+          }),
         ...(repository.repositoryId !== undefined ? { repositoryId: repository.repositoryId } : {}),
         ...(repository.pullUrl !== undefined ? { pullUrl: repository.pullUrl } : {}),
         // MQTT subscribes per repository id: a repository that got its first commit only now
@@ -295,6 +305,21 @@ export async function startDaemon(
         return Promise.reject(new Error(runtimeMessages.unknownRepository(repo, names)));
       }
       return entry.runner.applyUserChange(changes, message);
+    },
+    conflictDesk(repo) {
+      const entry = served.find((candidate) => candidate.repository.name === repo);
+      if (!entry) return undefined;
+      const { repository } = entry;
+      return conflictDesk(
+        {
+          repo: repository.name,
+          root: repository.path,
+          recipe: repository.recipe,
+          runner: commandRunner,
+          host: repository.engine.host,
+        },
+        (changes, message) => entry.runner.applyUserChange(changes, message),
+      );
     },
     stop() {
       stopping ??= stop();

@@ -37,6 +37,8 @@ export interface RepositoryRunnerOptions {
   pullUrl?: string;
   /** Told when the repository id becomes known or changes (a first commit in an empty repo). */
   onRepositoryIdChanged?: (repositoryId: string | undefined) => void;
+  /** Counts unresolved conflicts (conflicts/count-conflicts.ts); shown in the snapshot. */
+  countConflicts?: () => Promise<number | undefined>;
   /** Seed of the engine's backoff jitter; derived from host and repository when absent. */
   seed?: number;
 }
@@ -66,6 +68,7 @@ export class RepositoryRunner {
   private deferred: OperationRequest | undefined;
   /** User changes waiting for the slot: the engine's next operation waits behind them. */
   private waitingChanges = 0;
+  private unresolvedConflicts: number | undefined;
   private readonly hooks = new Set<Promise<unknown>>();
   private description: RepoDescription | undefined;
   private announceWarned = false;
@@ -114,6 +117,7 @@ export class RepositoryRunner {
       this.publish({ type: "warning", repo: this.name, message: String(error) });
     }
     await this.refreshDescription();
+    this.refreshConflictCount();
     this.dispatch({ type: "started" });
   }
 
@@ -132,9 +136,24 @@ export class RepositoryRunner {
   snapshot(): RepoSnapshot {
     const snapshot = toSnapshot(this.state, this.options.root);
     const remoteUrl = this.description?.remoteUrl;
-    return remoteUrl !== undefined && snapshot.remoteUrl === undefined
-      ? { ...snapshot, remoteUrl }
-      : snapshot;
+    const conflicts = this.unresolvedConflicts;
+    return {
+      ...snapshot,
+      ...(remoteUrl !== undefined && snapshot.remoteUrl === undefined ? { remoteUrl } : {}),
+      ...(conflicts !== undefined ? { unresolvedConflicts: conflicts } : {}),
+    };
+  }
+
+  /** Counts again in the background: conflicts come with pulls and go with commits. */
+  private refreshConflictCount(): void {
+    this.options
+      .countConflicts?.()
+      .then((count) => {
+        this.unresolvedConflicts = count;
+      })
+      .catch(() => {
+        // Only informational; the next commit or pull counts again.
+      });
   }
 
   /** The engine state itself, for tests and diagnostics. */
@@ -266,8 +285,10 @@ export class RepositoryRunner {
     const outcome = await this.runExclusive(() =>
       applyAndCommit(this.options.root, this.options.operations, changes, message),
     );
-    if (outcome.outcome === "committed")
+    if (outcome.outcome === "committed") {
+      this.refreshConflictCount();
       this.dispatch({ type: "userChangeCommitted", commit: outcome.commit });
+    }
     return outcome;
   }
 
@@ -308,6 +329,8 @@ export class RepositoryRunner {
         ) {
           void this.refreshDescription();
         }
+        if (result.outcome === "committed" || result.kind === "pull" || "localCommit" in result)
+          this.refreshConflictCount();
         this.dispatch({ type: "operationFinished", result });
         finished();
       });

@@ -5,6 +5,8 @@ import type { RepoSnapshot } from "../engine/repo-snapshot.js";
 import { uiMessages } from "../messages/ui-messages.js";
 import { ChannelBar } from "./ChannelBar.js";
 import { CommitPrompt } from "./CommitPrompt.js";
+import { ConflictDesk } from "./ConflictDesk.js";
+import type { ConflictDesk as Desk } from "../conflicts/desk-service.js";
 import { usePaint } from "./color-context.js";
 import type { DaemonView } from "./daemon-view.js";
 import { EventLog } from "./EventLog.js";
@@ -31,7 +33,7 @@ export interface AppProps {
   onQuit: () => void;
 }
 
-type Mode = "normal" | "help" | "commit" | "confirm-resume";
+type Mode = "normal" | "help" | "commit" | "confirm-resume" | "desk";
 
 /** A pause the deletion guard made: resuming must allow the deletions it held back. */
 export function pausedByDeletionGuard(snapshot: RepoSnapshot): boolean {
@@ -49,6 +51,7 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
   const [fullLog, setFullLog] = useState(false);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [stopping, setStopping] = useState(false);
+  const [desk, setDesk] = useState<{ repo: string; desk: Desk } | undefined>(undefined);
 
   const snapshots = state.snapshots;
   const selectedIndex = Math.max(
@@ -112,6 +115,13 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
           uiMessages.syncRequested(selected.repo),
         );
       if (input === "c") return setMode("commit");
+      if (input === "x") {
+        const opened = view.conflictDesk?.(selected.repo);
+        if (!opened) return setNotice(uiMessages.deskUnavailable);
+        setDesk({ repo: selected.repo, desk: opened });
+        setNotice(undefined);
+        return setMode("desk");
+      }
       if (input === "p") {
         if (selected.state !== "paused")
           return send(
@@ -130,7 +140,7 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
         );
       }
     },
-    { isActive: mode !== "commit" },
+    { isActive: mode !== "commit" && mode !== "desk" },
   );
 
   const height = Math.max(8, rows - 1);
@@ -167,7 +177,17 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
   const body = height - HEADER_LINES - FOOTER_LINES - CHANNEL_LINES;
 
   let middle;
-  if (mode === "help") {
+  if (mode === "desk" && desk) {
+    middle = (
+      <ConflictDesk
+        repo={desk.repo}
+        desk={desk.desk}
+        height={body}
+        env={process.env}
+        onClose={() => setMode("normal")}
+      />
+    );
+  } else if (mode === "help") {
     middle = (
       <Box flexDirection="column" height={body} overflow="hidden">
         <HelpOverlay />

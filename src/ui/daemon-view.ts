@@ -2,6 +2,7 @@ import type { EngineInput } from "../engine/engine-input.js";
 import type { RepoSnapshot } from "../engine/repo-snapshot.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { FileChange, UserChangeOutcome } from "../operations/user-change.js";
+import type { ConflictDesk } from "../conflicts/desk-service.js";
 
 /**
  * The part of a running daemon (runtime/daemon.ts `DaemonHandle`) that the terminal UI and the
@@ -22,6 +23,8 @@ export interface DaemonView {
     changes: readonly FileChange[],
     message: string,
   ): Promise<UserChangeOutcome>;
+  /** The conflict desk of a repository (`x` in the UI); undefined when it is not served. */
+  conflictDesk?(repo: string): ConflictDesk | undefined;
   /** Finishes the operation in flight in every repository, then resolves. */
   stop(): Promise<void>;
 }

@@ -29,6 +29,8 @@ export interface SnapshotText {
   hint?: string;
   conflict?: string;
   conflictPaths: string[];
+  /** The count of unresolved conflicts, when the daemon counted them. */
+  unresolved?: string;
 }
 
 export function describeSnapshot(snapshot: RepoSnapshot, now: number): SnapshotText {
@@ -79,6 +81,8 @@ export function describeSnapshot(snapshot: RepoSnapshot, now: number): SnapshotT
     conflictPaths: [],
   };
   if (snapshot.running) text.running = uiMessages.running(snapshot.running);
+  if (snapshot.unresolvedConflicts !== undefined)
+    text.unresolved = uiMessages.unresolvedConflicts(snapshot.unresolvedConflicts);
   if (snapshot.problem) {
     text.problem = snapshot.problem.message;
     if (snapshot.problem.hint) text.hint = snapshot.problem.hint;
@@ -125,6 +129,7 @@ export function formatSnapshotsText(snapshots: readonly RepoSnapshot[], now: num
     if (text.hint) lines.push(`    ${text.hint}`);
     if (text.conflict) lines.push(`  ! ${text.conflict}`);
     for (const path of text.conflictPaths) lines.push(`    ${path}`);
+    if (text.unresolved) lines.push(`  ${text.unresolved}`);
     return lines.join("\n");
   });
   return `${blocks.join("\n\n")}\n`;

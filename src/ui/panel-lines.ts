@@ -32,6 +32,10 @@ export function panelLines(snapshot: RepoSnapshot, now: number): PanelLine[] {
       add(`conflict-${index}`, `  ${path}`, "conflict", 70 - index),
     );
   }
+  if (text.unresolved) {
+    const open = (snapshot.unresolvedConflicts ?? 0) > 0;
+    add("unresolved", text.unresolved, open ? "conflict" : "dim", open ? 96 : 40);
+  }
   add("pending", text.pending, snapshot.pendingCount > 0 ? "warn" : "dim", 85);
   text.pendingPaths.forEach((path, index) =>
     add(`pending-${index}`, `  ${path}`, "dim", 30 - index),

@@ -1,11 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { conflictFor, findConflicts } from "../../conflicts/find-conflicts.js";
+import { planForPath } from "../../conflicts/plan-for-path.js";
 import { locatePath } from "../../conflicts/locate-path.js";
-import { parseKeep, planResolution } from "../../conflicts/resolution.js";
+import { parseKeep } from "../../conflicts/resolution.js";
 import { conflictMessages } from "../../messages/conflict-messages.js";
-import { isConflictCopy } from "../../operations/conflict-copy-name.js";
 import { AlreadyRunningError } from "../../runtime/instance-lock.js";
 import type { CliCommand, CliIo } from "../command.js";
 import { conflictSource, loadConflictConfig, parseConflictArgs } from "../conflict-config.js";
@@ -30,20 +26,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (!located) return fail(conflictMessages.notInRepository(given));
   const { repository } = located;
   const source = conflictSource(repository);
-  const conflict = conflictFor(await findConflicts(source), located.path);
-  if (!conflict)
-    return fail(
-      isConflictCopy(located.path)
-        ? conflictMessages.copyGone(given)
-        : conflictMessages.noConflict(given),
-    );
-  const fileContent = await readFile(join(repository.path, conflict.path)).catch(() => undefined);
-  const plan = planResolution(conflict, parseKeep(parsed.keep), {
-    host: repository.engine.host,
-    ...(fileContent ? { fileContent } : {}),
-    exists: (path) => existsSync(join(repository.path, path)),
-  });
-  if (typeof plan === "string") return fail(plan);
+  const planned = await planForPath(source, located.path, parseKeep(parsed.keep), given);
+  if (typeof planned === "string") return fail(planned);
+  const { plan } = planned;
   try {
     const submitted = await submitUserChange({
       config,

@@ -5,15 +5,17 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
   AUTOSYNC_MAIN,
-  SyncFixture,
   nodeBinary,
   treeDigest,
-  waitForConvergence,
-  type AutosyncProcess,
-  type Dvcs,
+  type SyncFixture,
   type WorkingCopy,
 } from "../../support/sync-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
+import {
+  CONFLICT_BASE as BASE,
+  CONFLICT_FILE as FILE,
+  conflictOn,
+} from "../../support/conflict-scenario.js";
 
 /**
  * `autosync conflicts` and `autosync resolve` against conflicts made by real daemons, on git,
@@ -80,42 +82,6 @@ async function snapshotOf(fixture: SyncFixture, copy: WorkingCopy) {
   return { tree: [...(await treeDigest(copy.path))], head: await head(fixture, copy) };
 }
 
-async function pushed(proc: AutosyncProcess): Promise<void> {
-  await proc.waitForEvent("a push", (event) => event.type === "pushed", { timeoutMs: 40_000 });
-}
-
-const FILE = "notes é 1.md";
-const BASE = "title\none\ntwo\nthree\n";
-
-/**
- * Machines after the first are down while each edits FILE; then they start one by one, so
- * each one's pull meets the others' pushed edit: a conflict with one copy per late machine.
- */
-async function conflictOn(
-  t: { after(fn: () => unknown): void },
-  dvcs: Dvcs,
-  copies: number,
-): Promise<{ fixture: SyncFixture; procs: AutosyncProcess[] }> {
-  const fixture = await SyncFixture.create(t, { dvcs, copies, seed: { [FILE]: BASE } });
-  const procs = [await fixture.start(0)];
-  for (let index = 1; index < copies; index++) {
-    const copy = fixture.copy(index);
-    await writeFile(join(copy.path, FILE), BASE.replace("two", `two edited on ${copy.host}`));
-  }
-  const first = fixture.copy(0);
-  await writeFile(join(first.path, FILE), BASE.replace("one", `one edited on ${first.host}`));
-  await pushed(procs[0]!);
-  for (let index = 1; index < copies; index++) {
-    const proc = await fixture.start(index);
-    procs.push(proc);
-    await proc.waitForEvent("a conflict", (event) => event.type === "conflict", {
-      timeoutMs: 60_000,
-    });
-    await waitForConvergence(fixture, fixture.copies.slice(0, index + 1), 60_000);
-  }
-  return { fixture, procs };
-}
-
 for (const dvcs of ["git", "hg", "bzr"] as const) {
   describe(`conflict desk (${dvcs}, real daemons)`, () => {
     test("every machine lists the conflict with each machine's version; resolve --keep HOST settles it everywhere", async (t) => {
@@ -176,7 +142,7 @@ for (const dvcs of ["git", "hg", "bzr"] as const) {
       );
     });
 
-    test("bad input changes nothing: unknown host, no conflict, a copy already gone, outside, markers", async (t) => {
+    test("bad input changes nothing (unknown host, no conflict, a copy gone, outside, markers); --keep edited then settles it", async (t) => {
       const { fixture, procs } = await conflictOn(t, dvcs, 2);
       const [a, b] = [fixture.copy(0), fixture.copy(1)];
       await Promise.all(procs.map((proc) => proc.stop()));
@@ -203,10 +169,19 @@ for (const dvcs of ["git", "hg", "bzr"] as const) {
       assert.match(markers.stderr, /still holds conflict markers \(line 1\)/);
       await writeFile(join(a.path, FILE), BASE.replace("one", `one edited on ${a.host}`));
       assert.deepEqual(await snapshotOf(fixture, a), before, "the tree is unchanged");
+
+      // Merged by hand, no markers left: the copies go, the file stays as edited.
+      const merged = "title\none edited on alpha\ntwo edited on beta\nthree\n";
+      await writeFile(join(a.path, FILE), merged);
+      const edited = await autosync(fixture, a, ["resolve", copyPath, "--keep", "edited"]);
+      assert.equal(edited.code, 0, edited.stderr);
+      assert.equal(await readFile(join(a.path, FILE), "utf8"), merged);
+      assert.deepEqual(await listed(fixture, a), []);
+      assert.match(await lastMessage(fixture, a), /kept the version merged by hand on alpha/);
       assert.equal(b.host, "beta");
     });
 
-    test("without a daemon: --keep both renames the copy without 'conflict'; --keep edited drops copies", async (t) => {
+    test("without a daemon: --keep both renames the copy without 'conflict' and the other machine stops listing it", async (t) => {
       const { fixture, procs } = await conflictOn(t, dvcs, 2);
       const [a, b] = [fixture.copy(0), fixture.copy(1)];
       await Promise.all(procs.map((proc) => proc.stop()));
