@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { hostOfCommitMessage } from "../../../src/engine/commit-host.js";
+import { commitHost as hostOfCommitMessage } from "../../../src/conflicts/commit-host.js";
 import { buildCommitMessage } from "../../../src/engine/commit-message.js";
 import { engineMessages } from "../../../src/messages/engine-messages.js";
 import { operationsMessages } from "../../../src/messages/operations-messages.js";
 import { historyMessages } from "../../../src/messages/history-messages.js";
 
-test("every message autosync writes names the machine that wrote it", () => {
+test("every message autosync writes, a restore's too, names the machine that wrote it", () => {
   const entries = [{ path: "autosync other: x.md", action: "added" as const }];
   assert.equal(hostOfCommitMessage(buildCommitMessage("laptop", entries)), "laptop");
   assert.equal(hostOfCommitMessage(buildCommitMessage("desk-1", entries, "my words")), "desk-1");
@@ -24,9 +24,4 @@ test("a commit made by hand names no machine, even when it mentions one", () => 
   assert.equal(hostOfCommitMessage("fix typo"), undefined);
   assert.equal(hostOfCommitMessage("talk about autosync laptop config\n\nmore"), undefined);
   assert.equal(hostOfCommitMessage(""), undefined);
-});
-
-test("a user's message that imitates the footer on its first line is not trusted", () => {
-  // The footer is only read below the subject, where buildCommitMessage puts it.
-  assert.equal(hostOfCommitMessage("(committed by autosync on fake)"), undefined);
 });
