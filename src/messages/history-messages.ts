@@ -91,6 +91,17 @@ export const historyMessages = {
       ? `autosync ${host}: restored ${quoteName(path)} as of ${when} (${rev})`
       : `autosync ${host}: restored ${quoteName(path)} as of ${when} (${rev}) as ${quoteName(target)}`,
 
+  binaryDiff: (before: number, after: number) =>
+    `binary or not UTF-8: ${before} bytes before, ${after} bytes after`,
+  noContentChange: () => "(no change to the content: a rename or a mode change)",
+  confirmRestore: (path: string, rev: string, when: string, origin: string) =>
+    `restore ${quoteName(path)} to its version of ${when} (${rev}, ${origin})? y/n`,
+  tuiTitle: (repo: string) => `History: ${repo}`,
+  tuiLoading: "reading the history…",
+  tuiEmpty: (repo: string) => `${repo} has no history yet. Esc: back`,
+  tuiKeys: "↑↓ select  Enter diff  r restore this version  Esc back",
+  tuiDiffKeys: "j/k scroll  Enter/Esc close diff  r restore this version",
+  tuiWorking: "restoring…",
   noChanges: (repo: string) => `${repo}: no changes`,
   noVersions: (path: string) => `${quoteName(path)}: no versions in history`,
   repoHeading: (repo: string) => `== ${repo}`,

@@ -1,4 +1,4 @@
-import { hostOfCommitMessage } from "../engine/commit-host.js";
+import { commitHost } from "../conflicts/commit-host.js";
 import type { LogEntry, LogFile } from "../recipes/log-parsers/index.js";
 
 /** One change as `history --json` prints it (docs/history.md documents every field). */
@@ -22,7 +22,7 @@ export function toHistoryChange(repo: string, entry: LogEntry, files = entry.fil
     id: entry.id,
     shortId: entry.shortId,
     time: new Date(entry.timeMs).toISOString(),
-    host: hostOfCommitMessage(entry.message) ?? null,
+    host: commitHost(entry.message) ?? null,
     author: entry.author,
     merge: entry.parents.length > 1,
     files,

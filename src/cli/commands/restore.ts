@@ -1,11 +1,11 @@
-import { randomUUID } from "node:crypto";
-import { chmod, lstat, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ResolvedConfig, ResolvedRepository } from "../../config/resolved-config.js";
 import { buildCommitMessage } from "../../engine/commit-message.js";
 import { historyMessages } from "../../messages/history-messages.js";
 import { createOperations } from "../../operations/create-operations.js";
 import { findRevisionAt, findRevisionById } from "../../operations/find-revision.js";
+import { stageRestore } from "../../operations/restore-change.js";
 import type { LogEntry } from "../../recipes/log-parsers/index.js";
 import { systemClock, type Clock } from "../../runtime/clock.js";
 import { execaRunner } from "../../runtime/command-runner.js";
@@ -155,8 +155,8 @@ function outcomeLine(submitted: SubmittedChange): string {
  * daemon's operation slot, or the instance lock without one), in two steps:
  * 1. uncommitted changes of the target are committed first (a rename of the file onto itself
  *    commits exactly what is pending there), so the work they hold stays in history;
- * 2. the old content, staged beside the root under a `~` name autosync always ignores, is
- *    renamed onto the target (atomic: the file is never half-written) and committed.
+ * 2. the old content, staged in the tree (stageRestore), is renamed onto the target and
+ *    committed.
  */
 async function applyRestore(
   config: ResolvedConfig,
@@ -187,22 +187,20 @@ async function applyRestore(
     });
     if (first.outcome.outcome === "committed") lines.push(historyMessages.committedPending(target));
   }
-  const staged = `.autosync-restore-${randomUUID()}~`;
-  await writeFile(join(repository.path, staged), plan.content, { flag: "wx" });
+  const existing = await lstat(join(repository.path, target)).catch(() => undefined);
+  if (existing?.isDirectory()) throw new RestoreRefused(historyMessages.targetIsFolder(target));
+  const staged = await stageRestore(repository.path, target, plan.content);
   try {
-    const existing = await lstat(join(repository.path, target)).catch(() => undefined);
-    if (existing?.isDirectory()) throw new RestoreRefused(historyMessages.targetIsFolder(target));
-    if (existing?.isFile()) await chmod(join(repository.path, staged), existing.mode & 0o7777);
     const submitted = await submitUserChange({
       config,
       repository,
-      changes: [{ op: "rename", from: staged, to: target }],
+      changes: staged.changes,
       message: plan.message,
       clock,
     });
     lines.push(plan.summary, outcomeLine(submitted));
   } finally {
-    await rm(join(repository.path, staged), { force: true });
+    await staged.discard();
   }
   return lines;
 }
