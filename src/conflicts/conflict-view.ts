@@ -2,6 +2,7 @@ import { Chalk } from "chalk";
 import { conflictMessages } from "../messages/conflict-messages.js";
 import { formatBytes } from "../messages/engine-messages.js";
 import type { Conflict, ConflictVersion } from "./find-conflicts.js";
+import { shortId } from "../ui/format-snapshot.js";
 import { diffLines } from "./line-diff.js";
 import { conflictHosts } from "./resolution.js";
 
@@ -87,9 +88,10 @@ export function formatThreeWay(view: ThreeWay, color: boolean): string {
   const base = conflict.base;
   const ancestorText = ancestor?.toString("utf8") ?? "";
   if (!base) lines.push(paint.bold(conflictMessages.ancestorUnknown));
-  else if (!base.exists) lines.push(paint.bold(conflictMessages.ancestorMissing(base.revision)));
+  else if (!base.exists)
+    lines.push(paint.bold(conflictMessages.ancestorMissing(shortId(base.revision))));
   else {
-    lines.push(paint.bold(conflictMessages.ancestorHeading(base.revision)));
+    lines.push(paint.bold(conflictMessages.ancestorHeading(shortId(base.revision))));
     for (const line of ancestorText
       .split("\n")
       .slice(0, ancestorText.endsWith("\n") ? -1 : undefined))

@@ -49,6 +49,13 @@ export class VersionHistory {
     return this.kind === "bzr" ? parseBzrLog(result.stdout) : parseRecords(result.stdout);
   }
 
+  private graphOnce: Promise<Revision[]> | undefined;
+
+  private graph(): Promise<Revision[]> {
+    this.graphOnce ??= this.pathLog(".");
+    return this.graphOnce;
+  }
+
   /** The bytes `path` had at `rev`; undefined when it did not exist there. */
   contentAt(rev: string, path: string): Promise<Buffer | undefined> {
     const key = `${rev}\0${path}`;
@@ -68,9 +75,12 @@ export class VersionHistory {
     return cached;
   }
 
-  /** The common ancestor of two revisions, when the recipe can tell. */
+  /**
+   * The common ancestor of two revisions: the recipe's `mergeBase`, else (brz has no such
+   * command for revisions) computed from the graph of the whole tree's `pathLog`.
+   */
   async mergeBase(a: string, b: string): Promise<string | undefined> {
-    if (!this.commands.has("mergeBase")) return undefined;
+    if (!this.commands.has("mergeBase")) return nearestCommonAncestor(await this.graph(), a, b);
     const result = await this.commands.run("mergeBase", { from: a, to: b });
     const id = result.stdout.trim().split("\n")[0];
     return result.failed || !id ? undefined : id;
@@ -78,6 +88,41 @@ export class VersionHistory {
 }
 
 const NULL_ID = /^0+$/;
+
+/**
+ * The newest revision that is an ancestor of both `a` and `b` (each counts as its own
+ * ancestor): every ancestor of `a`, then a walk back from `b`, newest first.
+ */
+export function nearestCommonAncestor(
+  revisions: readonly Revision[],
+  a: string,
+  b: string,
+): string | undefined {
+  const byId = new Map(revisions.map((revision) => [revision.id, revision]));
+  const ofA = new Set<string>();
+  const stack = [a];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+    if (ofA.has(id)) continue;
+    ofA.add(id);
+    stack.push(...(byId.get(id)?.parents ?? []));
+  }
+  const seen = new Set<string>();
+  let frontier = [b];
+  while (frontier.length > 0) {
+    const found = frontier
+      .filter((id) => ofA.has(id))
+      .sort((x, y) => (byId.get(y)?.timeMs ?? 0) - (byId.get(x)?.timeMs ?? 0))[0];
+    if (found !== undefined) return found;
+    const next: string[] = [];
+    for (const id of frontier) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      next.push(...(byId.get(id)?.parents ?? []));
+    }
+    frontier = next;
+  }
+  return undefined;
+}
 
 /** git and hg: NUL-terminated fields, five per revision (see the recipes' `pathLog`). */
 export function parseRecords(stdout: string): Revision[] {

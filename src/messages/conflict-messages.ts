@@ -63,9 +63,9 @@ export const conflictMessages = {
         : `${what}; committed, not pushed (${push ?? "no push"}): the daemon pushes it when it runs.`,
   nothingChanged: "Nothing to commit: the tree already was as asked.",
   showTitle: (repo: string, path: string) => `${repo}: ${path}`,
-  ancestorHeading: (revision: string) => `common ancestor (${revision.slice(0, 12)})`,
+  ancestorHeading: (revision: string) => `common ancestor (${revision})`,
   ancestorMissing: (revision: string) =>
-    `common ancestor (${revision.slice(0, 12)}): the file did not exist yet (added on both sides)`,
+    `common ancestor (${revision}): the file did not exist yet (added on both sides)`,
   ancestorUnknown: "common ancestor: unknown (the DVCS cannot tell); versions shown whole",
   versionHeading: (host: string, path: string) => `${host}'s version: ${path}`,
   sameAsAncestor: "  (same as the common ancestor)",

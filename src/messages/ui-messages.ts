@@ -76,7 +76,7 @@ export const uiMessages = {
   historyUnavailable: "the history is not available here",
   deskKeyHost: (key: string, host: string) => `${key} keep ${host}'s`,
   deskKeys: "b keep both  e edit, then keep yours  ↑↓ choose  j/k scroll  Esc back",
-  deskConfirm: (summary: string) => `${summary}. Press y to do it, any other key to cancel.`,
+  deskConfirm: (summary: string) => `y to confirm, any other key cancels: ${summary}`,
   deskWorking: "settling…",
   deskDone: (summary: string) => `Done: ${summary}.`,
   deskEditorFailed: (editor: string, detail: string) =>

@@ -187,7 +187,7 @@ export function ConflictDesk({ repo, desk, height, env, onClose }: Props) {
         </Text>
       ))}
       <Box flexGrow={1} />
-      <Text wrap="truncate-end" color={paint.color(asked ? "yellow" : "gray")}>
+      <Text wrap={asked ? "wrap" : "truncate-end"} color={paint.color(asked ? "yellow" : "gray")}>
         {asked ? uiMessages.deskConfirm(asked.summary) : (line ?? " ")}
       </Text>
     </Box>

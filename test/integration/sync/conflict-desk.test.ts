@@ -104,7 +104,7 @@ for (const dvcs of ["git", "hg", "bzr"] as const) {
         );
         assert.ok(conflict.versions.every((version) => version.text && version.size > 0));
         assert.ok(conflict.versions.every((version) => version.revision !== null));
-        if (dvcs !== "bzr") assert.equal(conflict.base?.exists, true, "the ancestor is known");
+        assert.equal(conflict.base?.exists, true, "the ancestor is known");
       }
 
       const copyOfB = (await listed(fixture, a))[0]!.versions.find((v) => v.host === b.host)!;

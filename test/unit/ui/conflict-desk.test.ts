@@ -61,7 +61,7 @@ async function frameContaining(instance: ReturnType<typeof render>, text: string
       const frame = instance.lastFrame() ?? "";
       return frame.includes(text) ? frame : undefined;
     },
-    { timeoutMs: 10_000, intervalMs: 10 },
+    { timeoutMs: 60_000, intervalMs: 20 },
   );
 }
 
@@ -78,48 +78,54 @@ describe("conflict desk (x)", () => {
     assert.match(frame, /no unresolved conflicts/);
   });
 
-  test("lists the conflict with the three-way view; a key named for a machine keeps its version after y", async (t) => {
-    const { dir, git } = await repositoryWithConflict(t);
-    const loaded = await loadRecipe("git", { baseDir: dir });
-    assert.ok(loaded.ok);
-    const recipe = loaded.recipe;
-    const source = { repo: "notes", root: dir, recipe, runner: execaRunner, host: "lap" };
-    const operations = createOperations({ root: dir, recipe, runner: execaRunner, host: "lap" });
-    const view = new MemoryDaemonView([snapshotOf("notes", { unresolvedConflicts: 1 })]);
-    Object.assign(view, {
-      conflictDesk: () =>
-        conflictDesk(source, (changes, message) =>
-          applyAndCommit(dir, operations, changes, message),
-        ),
-    });
-    const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
-    await frameContaining(app, "1 unresolved conflict");
-    app.stdin.write("x");
-    const desk = await frameContaining(app, "common ancestor");
-    assert.match(desk, /notes\.md \(desk, lap\)/);
-    assert.match(desk, /1 keep desk's {2}2 keep lap's/);
-    assert.match(desk, /^\+one on desk$/m);
-    app.stdin.write("j");
-    await frameContaining(app, "+two on lap");
+  test(
+    "lists the conflict with the three-way view; a key named for a machine keeps its version after y",
+    { timeout: 180_000 },
+    async (t) => {
+      const { dir, git } = await repositoryWithConflict(t);
+      const loaded = await loadRecipe("git", { baseDir: dir });
+      assert.ok(loaded.ok);
+      const recipe = loaded.recipe;
+      const source = { repo: "notes", root: dir, recipe, runner: execaRunner, host: "lap" };
+      const operations = createOperations({ root: dir, recipe, runner: execaRunner, host: "lap" });
+      const view = new MemoryDaemonView([snapshotOf("notes", { unresolvedConflicts: 1 })]);
+      Object.assign(view, {
+        conflictDesk: () =>
+          conflictDesk(source, (changes, message) =>
+            applyAndCommit(dir, operations, changes, message),
+          ),
+      });
+      const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
+      await frameContaining(app, "1 unresolved conflict");
+      app.stdin.write("x");
+      const desk = await frameContaining(app, "common ancestor");
+      assert.match(desk, /notes\.md \(desk, lap\)/);
+      assert.match(desk, /1 keep desk's {2}2 keep lap's/);
+      assert.match(desk, /^\+one on desk$/m);
+      app.stdin.write("j");
+      await frameContaining(app, "+two on lap");
 
-    app.stdin.write("2");
-    await frameContaining(app, "Press y to do it");
-    assert.match(app.lastFrame() ?? "", /kept lap's version; desk's version goes/);
-    // The confirmation changed nothing; any key but y cancels.
-    assert.equal(await readFile(join(dir, "notes.md"), "utf8"), "title\none on desk\ntwo\n");
-    app.stdin.write("n");
-    await waitFor("the question to go", () => !(app.lastFrame() ?? "").includes("Press y"));
-    assert.equal(await git("status", "--porcelain"), "");
+      app.stdin.write("2");
+      await frameContaining(app, "y to confirm");
+      assert.match(app.lastFrame() ?? "", /kept lap's version; desk's version goes/);
+      // The confirmation changed nothing; any key but y cancels.
+      assert.equal(await readFile(join(dir, "notes.md"), "utf8"), "title\none on desk\ntwo\n");
+      app.stdin.write("n");
+      await waitFor("the question to go", () => !(app.lastFrame() ?? "").includes("y to confirm"), {
+        timeoutMs: 60_000,
+      });
+      assert.equal(await git("status", "--porcelain"), "");
 
-    app.stdin.write("2");
-    await frameContaining(app, "Press y to do it");
-    app.stdin.write("y");
-    await frameContaining(app, "Nothing is unresolved in notes");
-    assert.equal(await readFile(join(dir, "notes.md"), "utf8"), "title\none\ntwo on lap\n");
-    assert.equal(await git("ls-files", "--", COPY), "");
-    assert.match(
-      await git("log", "-1", "--format=%B"),
-      /^autosync lap: resolved the conflict on notes\.md: kept lap's version\n\ndesk's version/,
-    );
-  });
+      app.stdin.write("2");
+      await frameContaining(app, "y to confirm");
+      app.stdin.write("y");
+      await frameContaining(app, "Nothing is unresolved in notes");
+      assert.equal(await readFile(join(dir, "notes.md"), "utf8"), "title\none\ntwo on lap\n");
+      assert.equal(await git("ls-files", "--", COPY), "");
+      assert.match(
+        await git("log", "-1", "--format=%B"),
+        /^autosync lap: resolved the conflict on notes\.md: kept lap's version\n\ndesk's version/,
+      );
+    },
+  );
 });
