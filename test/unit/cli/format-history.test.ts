@@ -41,11 +41,11 @@ test("an automatic change shows id, local time and machine, then one line per fi
 
 test("a hand commit shows its author and subject; a user's message shows after the machine", () => {
   const hand = formatChange(change({ host: null, message: "tidy up\n\nbody" }));
-  assert.match(hand.split("\n")[0] ?? "", /  by hand, Ann <ann@example\.org>  tidy up$/);
+  assert.match(hand.split("\n")[0] ?? "", / {2}by hand, Ann <ann@example\.org> {2}tidy up$/);
   const own = formatChange(
     change({ message: "meeting notes\n\n(committed by autosync on laptop)" }),
   );
-  assert.match(own.split("\n")[0] ?? "", /  laptop  meeting notes$/);
+  assert.match(own.split("\n")[0] ?? "", / {2}laptop {2}meeting notes$/);
 });
 
 test("a merge says so; a name with a newline stays on one line", () => {
