@@ -47,6 +47,8 @@ export class RepoHistory {
       // brz refuses a path unknown at the tip (a deleted file); the whole log has it.
       if (paths.length > 0)
         return (await this.log([], undefined)).filter((entry) => touches(entry, paths));
+      // git refuses to log a repository without commits: its history is empty, not an error.
+      if ((await this.commands.run("head")).failed) return [];
       throw commandFailure(result);
     }
     return parser(result.stdout);
