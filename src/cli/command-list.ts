@@ -18,6 +18,8 @@ import { removeCommand } from "./commands/remove.js";
 import { serviceCommand } from "./commands/service.js";
 import { completionCommand } from "./commands/completion.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { historyCommand } from "./commands/history.js";
+import { restoreCommand } from "./commands/restore.js";
 import { conflictsCommand } from "./commands/conflicts.js";
 import { resolveCommand } from "./commands/resolve.js";
 
@@ -35,6 +37,8 @@ export const commands: readonly CliCommand[] = [
   cloneCommand,
   addCommand,
   removeCommand,
+  historyCommand,
+  restoreCommand,
   conflictsCommand,
   resolveCommand,
   serviceCommand,

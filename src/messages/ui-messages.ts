@@ -17,7 +17,7 @@ export const stateLabels: Record<RepoStateName, string> = {
 
 export const uiMessages = {
   title: (host: string | undefined) => (host ? `autosync · ${host}` : "autosync"),
-  keyHints: "s sync  p pause  c commit  x conflicts  ←→ select  l log  ? help  q quit",
+  keyHints: "s sync  p pause  c commit  x conflicts  h history  ←→ select  l log  ? help  q quit",
   keyHintsShort: "? help  q quit",
   noRepositories: "No repositories configured.",
   pendingNone: "no pending changes",
@@ -63,6 +63,7 @@ export const uiMessages = {
     ["c", "commit now with a message you type (empty keeps the default)"],
     ["←/→ ↑/↓ tab", "select a repository"],
     ["x", "conflict desk: compare and settle the selected repository's conflicts"],
+    ["h", "history: changes by machine and time; Enter diff, r restore a version"],
     ["l", "show / hide the full log"],
     ["?", "show / hide this help"],
     ["q", "quit (finishes the operation in flight)"],
@@ -72,6 +73,7 @@ export const uiMessages = {
   deskLoading: "looking for conflicts…",
   deskEmpty: (repo: string) => `Nothing is unresolved in ${repo}. Esc: back`,
   deskUnavailable: "the conflict desk is not available here",
+  historyUnavailable: "the history is not available here",
   deskKeyHost: (key: string, host: string) => `${key} keep ${host}'s`,
   deskKeys: "b keep both  e edit, then keep yours  ↑↓ choose  j/k scroll  Esc back",
   deskConfirm: (summary: string) => `y to confirm, any other key cancels: ${summary}`,

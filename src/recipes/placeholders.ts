@@ -12,6 +12,7 @@ import type { CommandName } from "./recipe.js";
  * - `object`: a blob id (git `listUnmerged` output).
  * - `path`: one path, as one element.
  * - `url`, `dir`: the repository to clone and the new working copy's path (`clone`).
+ * - `limit`: the most entries a listing may print (a decimal number).
  */
 export const allowedPlaceholders = {
   status: ["paths"],
@@ -45,6 +46,8 @@ export const allowedPlaceholders = {
   ignoredPaths: ["paths"],
   metadataPath: [],
   clone: ["url", "dir"],
+  log: ["limit", "paths"],
+  fileAtRevision: ["rev", "path"],
   trackedFiles: [],
   pathLog: ["rev", "path"],
   mergeBase: ["from", "to"],

@@ -175,35 +175,47 @@ export type ArgvTemplate27 = [string, ...string[]];
  */
 export type ArgvTemplate28 = [string, ...string[]];
 /**
- * Prints the absolute metadata directory (git: `rev-parse --absolute-git-dir`, which also follows a `.git` file of a linked worktree); stale locks are looked for there.
+ * The changes, newest first, with their files and what happened to each (added, modified, deleted, renamed), parsed by `logParser`. `{limit}` is the most changes to list; `{paths}` (after `--`) limits it to changes touching those paths, and must still show every file of such a change, so a rename is seen with both names (git: `--full-diff`; hg: `--removed`, so deletions are listed too). Renames of a single path are followed by autosync from the rename records, so a deleted or renamed file's older versions are found the same way on every DVCS.
  *
  * @minItems 1
  */
 export type ArgvTemplate29 = [string, ...string[]];
 /**
- * Makes a new working copy `{dir}` of the repository at `{url}` (`autosync clone`); both after `--`, so a URL starting with a dash is never read as an option. Run in the parent of `{dir}`.
+ * Writes the bytes `{path}` had in revision `{rev}` (a full id from `log`) to stdout; fails when the file did not exist there. `{path}` is the name in that revision (brz: `--name-from-revision`).
  *
  * @minItems 1
  */
 export type ArgvTemplate30 = [string, ...string[]];
 /**
- * Lists every tracked file, NUL-separated (git: `ls-files -z`). `autosync conflicts` finds conflict copies among them, so copies that arrived by a pull are listed on every machine.
+ * Prints the absolute metadata directory (git: `rev-parse --absolute-git-dir`, which also follows a `.git` file of a linked worktree); stale locks are looked for there.
  *
  * @minItems 1
  */
 export type ArgvTemplate31 = [string, ...string[]];
 /**
- * The revisions reachable from `{rev}` that changed `{path}`, newest first, one NUL-terminated record each: id, parent ids (space-separated), commit time (Unix seconds, hg: `hgdate`), author, message. `autosync conflicts` learns from it which machine wrote each version and which merge made a conflict copy. brz: a `log --long --show-ids` of the path.
+ * Makes a new working copy `{dir}` of the repository at `{url}` (`autosync clone`); both after `--`, so a URL starting with a dash is never read as an option. Run in the parent of `{dir}`.
  *
  * @minItems 1
  */
 export type ArgvTemplate32 = [string, ...string[]];
 /**
- * Prints the common ancestor of revisions `{from}` and `{to}` (git: `merge-base`, hg: `ancestor()`): the base of the three-way view of a conflict.
+ * Lists every tracked file, NUL-separated (git: `ls-files -z`). `autosync conflicts` finds conflict copies among them, so copies that arrived by a pull are listed on every machine.
  *
  * @minItems 1
  */
 export type ArgvTemplate33 = [string, ...string[]];
+/**
+ * The revisions reachable from `{rev}` that changed `{path}`, newest first, one NUL-terminated record each: id, parent ids (space-separated), commit time (Unix seconds, hg: `hgdate`), author, message. `autosync conflicts` learns from it which machine wrote each version and which merge made a conflict copy. brz: a `log --long --show-ids` of the path.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate34 = [string, ...string[]];
+/**
+ * Prints the common ancestor of revisions `{from}` and `{to}` (git: `merge-base`, hg: `ancestor()`): the base of the three-way view of a conflict.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate35 = [string, ...string[]];
 /**
  * What starts a rule: a local `change`, an operation that finished (`committed`, `pushed`, `pulled`, `conflict`), an `announcement` from another machine, the pull `interval`, `startup`, or a `manual` sync.
  */
@@ -306,6 +318,10 @@ export interface Recipe {
    * Name of the parser for the output of `commands.status` (e.g. `git-porcelain-v2`, `hg-status`, `bzr-status`); the registry is src/recipes/status-parsers/index.ts.
    */
   statusParser: string;
+  /**
+   * Name of the parser for the output of `commands.log` (`git-log`, `hg-log-json`, `bzr-log-long`); the registry is src/recipes/log-parsers/index.ts. Without it (or without `commands.log`), `autosync history` and `restore` refuse this recipe.
+   */
+  logParser?: string;
   commands: RecipeCommands;
   pipeline: PipelineSpec;
 }
@@ -359,11 +375,13 @@ export interface RecipeCommands {
   rootId?: ArgvTemplate26;
   trackedCount?: ArgvTemplate27;
   ignoredPaths?: ArgvTemplate28;
-  metadataPath?: ArgvTemplate29;
-  clone?: ArgvTemplate30;
-  trackedFiles?: ArgvTemplate31;
-  pathLog?: ArgvTemplate32;
-  mergeBase?: ArgvTemplate33;
+  log?: ArgvTemplate29;
+  fileAtRevision?: ArgvTemplate30;
+  metadataPath?: ArgvTemplate31;
+  clone?: ArgvTemplate32;
+  trackedFiles?: ArgvTemplate33;
+  pathLog?: ArgvTemplate34;
+  mergeBase?: ArgvTemplate35;
 }
 /**
  * One rule: when any trigger in `on` fires, wait `quietPeriod` after the last trigger (at most `maxWait` after the first), then do the actions in order.

@@ -20,6 +20,8 @@ import type { RepoOperations } from "../operations/repo-operations.js";
 import type { FileChange, UserChangeOutcome } from "../operations/user-change.js";
 import { countUnresolvedConflicts } from "../conflicts/count-conflicts.js";
 import { conflictDesk, type ConflictDesk } from "../conflicts/desk-service.js";
+import { historyBrowser, type HistoryBrowser } from "../operations/history-browser.js";
+import { formatLocalTime } from "../cli/format-history.js";
 import { systemClock, type Clock } from "./clock.js";
 import { execaRunner, type CommandRunner } from "./command-runner.js";
 import { createIgnoreFilter, type IgnoreFilter } from "./ignore-filter.js";
@@ -74,6 +76,8 @@ export interface DaemonHandle {
   change(repo: string, changes: readonly FileChange[], message: string): Promise<UserChangeOutcome>;
   /** The conflict desk of a repository; undefined for an unknown one. */
   conflictDesk(repo: string): ConflictDesk | undefined;
+  /** The history view of a repository; undefined for an unknown one. */
+  historyBrowser(repo: string): HistoryBrowser | undefined;
   /** Finishes the operation in flight everywhere, then releases everything. Idempotent. */
   stop(): Promise<void>;
   /** Resolves once the daemon stopped (after `stop()`). */
@@ -492,6 +496,22 @@ export async function startDaemon(
           recipe: repository.recipe,
           runner: commandRunner,
           host: repository.engine.host,
+        },
+        (changes, message) => entry.runner.applyUserChange(changes, message),
+      );
+    },
+    historyBrowser(repo) {
+      const entry = served.find((candidate) => candidate.repository.name === repo);
+      if (!entry) return undefined;
+      const { repository } = entry;
+      return historyBrowser(
+        {
+          repo: repository.name,
+          root: repository.path,
+          recipe: repository.recipe,
+          runner: commandRunner,
+          host: repository.engine.host,
+          formatTime: formatLocalTime,
         },
         (changes, message) => entry.runner.applyUserChange(changes, message),
       );

@@ -6,6 +6,8 @@ import { uiMessages } from "../messages/ui-messages.js";
 import { ChannelBar } from "./ChannelBar.js";
 import { CommitPrompt } from "./CommitPrompt.js";
 import { ConflictDesk } from "./ConflictDesk.js";
+import { HistoryView } from "./HistoryView.js";
+import type { HistoryBrowser } from "../operations/history-browser.js";
 import type { ConflictDesk as Desk } from "../conflicts/desk-service.js";
 import { usePaint } from "./color-context.js";
 import type { DaemonView } from "./daemon-view.js";
@@ -33,7 +35,7 @@ export interface AppProps {
   onQuit: () => void;
 }
 
-type Mode = "normal" | "help" | "commit" | "confirm-resume" | "desk";
+type Mode = "normal" | "help" | "commit" | "confirm-resume" | "desk" | "history";
 
 /** A pause the deletion guard made: resuming must allow the deletions it held back. */
 export function pausedByDeletionGuard(snapshot: RepoSnapshot): boolean {
@@ -52,6 +54,7 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [stopping, setStopping] = useState(false);
   const [desk, setDesk] = useState<{ repo: string; desk: Desk } | undefined>(undefined);
+  const [history, setHistory] = useState<{ repo: string; browser: HistoryBrowser }>();
 
   const snapshots = state.snapshots;
   const selectedIndex = Math.max(
@@ -122,6 +125,13 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
         setNotice(undefined);
         return setMode("desk");
       }
+      if (input === "h") {
+        const browser = view.historyBrowser?.(selected.repo);
+        if (!browser) return setNotice(uiMessages.historyUnavailable);
+        setHistory({ repo: selected.repo, browser });
+        setNotice(undefined);
+        return setMode("history");
+      }
       if (input === "p") {
         if (selected.state !== "paused")
           return send(
@@ -140,7 +150,7 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
         );
       }
     },
-    { isActive: mode !== "commit" && mode !== "desk" },
+    { isActive: mode !== "commit" && mode !== "desk" && mode !== "history" },
   );
 
   const height = Math.max(8, rows - 1);
@@ -184,6 +194,15 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
         desk={desk.desk}
         height={body}
         env={process.env}
+        onClose={() => setMode("normal")}
+      />
+    );
+  } else if (mode === "history" && history) {
+    middle = (
+      <HistoryView
+        repo={history.repo}
+        browser={history.browser}
+        height={body}
         onClose={() => setMode("normal")}
       />
     );

@@ -3,6 +3,7 @@ import type { RepoSnapshot } from "../engine/repo-snapshot.js";
 import type { EventBus } from "../events/event-bus.js";
 import type { FileChange, UserChangeOutcome } from "../operations/user-change.js";
 import type { ConflictDesk } from "../conflicts/desk-service.js";
+import type { HistoryBrowser } from "../operations/history-browser.js";
 
 /**
  * The part of a running daemon (runtime/daemon.ts `DaemonHandle`) that the terminal UI and the
@@ -25,6 +26,8 @@ export interface DaemonView {
   ): Promise<UserChangeOutcome>;
   /** The conflict desk of a repository (`x` in the UI); undefined when it is not served. */
   conflictDesk?(repo: string): ConflictDesk | undefined;
+  /** The history view of a repository (`h` in the UI); undefined when it is not served. */
+  historyBrowser?(repo: string): HistoryBrowser | undefined;
   /** Finishes the operation in flight in every repository, then resolves. */
   stop(): Promise<void>;
   /**
