@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
+import { buildCommitMessage } from "../engine/commit-message.js";
 import { engineMessages } from "../messages/engine-messages.js";
 import { createAnnouncer } from "../channels/create-announcer.js";
 import { EventBus } from "../events/event-bus.js";
@@ -88,7 +89,9 @@ async function applyDirectly(options: UserChangeRequest): Promise<SubmittedChang
       deletionGuard: repository.engine.deletionGuard,
       now: () => clock.now(),
     });
-    const outcome = await applyAndCommit(repository.path, operations, changes, message);
+    const outcome = await applyAndCommit(repository.path, operations, changes, message, (pending) =>
+      buildCommitMessage(host, pending),
+    );
     if (outcome.outcome !== "committed") return { via: "direct", outcome };
     let pushed = await operations.run({ kind: "push" });
     if (pushed.kind === "push" && pushed.outcome === "rejected") {

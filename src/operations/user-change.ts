@@ -1,6 +1,7 @@
 import { lstat, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
 import type { LocalCommit } from "../engine/operation.js";
+import type { StatusEntry } from "../engine/status-entry.js";
 import { operationsMessages } from "../messages/operations-messages.js";
 import type { RepoOperations } from "./repo-operations.js";
 
@@ -54,11 +55,8 @@ async function isFile(absolute: string): Promise<boolean> {
   return info?.isFile() === true || info?.isSymbolicLink() === true;
 }
 
-/**
- * Checks every change first (paths inside the root, sources present), so a refused change
- * leaves the tree exactly as it was; then applies them in order.
- */
-export async function applyFileChanges(root: string, changes: readonly FileChange[]) {
+/** Checks every change (paths inside the root, sources present) before anything is touched. */
+async function checkFileChanges(root: string, changes: readonly FileChange[]): Promise<void> {
   for (const change of changes) {
     if (change.op === "rename") {
       inside(root, change.to);
@@ -71,6 +69,14 @@ export async function applyFileChanges(root: string, changes: readonly FileChang
       inside(root, change.path);
     }
   }
+}
+
+/**
+ * Checks every change first, so a refused change leaves the tree exactly as it was; then
+ * applies them in order.
+ */
+export async function applyFileChanges(root: string, changes: readonly FileChange[]) {
+  await checkFileChanges(root, changes);
   for (const change of changes) {
     if (change.op === "remove") {
       await rm(inside(root, change.path));
@@ -87,17 +93,55 @@ export async function applyFileChanges(root: string, changes: readonly FileChang
   }
 }
 
+/** The paths whose current content a change replaces or removes. */
+function overwrittenPaths(changes: readonly FileChange[]): string[] {
+  const paths = changes.map((change) => (change.op === "rename" ? change.to : change.path));
+  return [...new Set(paths)];
+}
+
+/**
+ * Commits what is pending at the paths a change is about to overwrite or remove. The CLI
+ * read the tree before it asked for the change; an edit saved since (or one the quiet period
+ * had not committed yet) would otherwise be replaced without a trace. Committed first, it
+ * stays in history, where `autosync restore` finds it.
+ */
+async function commitPendingAt(
+  operations: RepoOperations,
+  changes: readonly FileChange[],
+  pendingMessage: (entries: readonly StatusEntry[]) => string,
+): Promise<void> {
+  const status = await operations.run({ kind: "status", paths: overwrittenPaths(changes) });
+  if (status.kind !== "status" || status.outcome !== "ok")
+    throw new Error(operationsMessages.changeNotCommitted(describeFailure(status)));
+  const pending = status.entries.filter((entry) => entry.action !== "deleted");
+  if (pending.length === 0) return;
+  const committed = await operations.run({
+    kind: "commit",
+    entries: pending,
+    message: pendingMessage(pending),
+  });
+  if (
+    committed.kind !== "commit" ||
+    (committed.outcome !== "committed" && committed.outcome !== "nothing-to-commit")
+  )
+    throw new Error(operationsMessages.changeNotCommitted(describeFailure(committed)));
+}
+
 /**
  * Applies the changes and commits exactly the paths they touched with `message`. The caller
  * holds the repository's operation slot (the daemon's runner, or the instance lock when no
- * daemon runs), so no commit or pull of autosync's runs meanwhile.
+ * daemon runs), so no commit or pull of autosync's runs meanwhile. Uncommitted work at the
+ * paths the change replaces is committed first (`pendingMessage`), never lost.
  */
 export async function applyAndCommit(
   root: string,
   operations: RepoOperations,
   changes: readonly FileChange[],
   message: string,
+  pendingMessage: (entries: readonly StatusEntry[]) => string,
 ): Promise<UserChangeOutcome> {
+  await checkFileChanges(root, changes);
+  await commitPendingAt(operations, changes, pendingMessage);
   await applyFileChanges(root, changes);
   const status = await operations.run({ kind: "status", paths: touchedPaths(changes) });
   if (status.kind !== "status" || status.outcome !== "ok")

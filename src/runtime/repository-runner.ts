@@ -1,4 +1,5 @@
 import type { AnnouncementInfo, Notifier } from "../channels/announcer.js";
+import { buildCommitMessage } from "../engine/commit-message.js";
 import type { Effect } from "../engine/effect.js";
 import type { EngineConfig } from "../engine/engine-config.js";
 import type { EngineInput } from "../engine/engine-input.js";
@@ -283,7 +284,9 @@ export class RepositoryRunner {
     message: string,
   ): Promise<UserChangeOutcome> {
     const outcome = await this.runExclusive(() =>
-      applyAndCommit(this.options.root, this.options.operations, changes, message),
+      applyAndCommit(this.options.root, this.options.operations, changes, message, (pending) =>
+        buildCommitMessage(this.options.engine.host, pending),
+      ),
     );
     if (outcome.outcome === "committed") {
       this.refreshConflictCount();

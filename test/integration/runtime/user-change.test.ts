@@ -55,6 +55,37 @@ describe("user changes (resolve, restore) commit, push and announce like any cha
     assert.doesNotMatch(remoteFiles, /^a copy\.md$/m);
   });
 
+  test("uncommitted edits at a path the change replaces are committed first, never lost", async () => {
+    const config = await configOf(0, "alpha");
+    await writeFile(join(clone(0), "draft.md"), "committed version\n");
+    await clones.git(clone(0), "add", "draft.md");
+    await clones.git(clone(0), "commit", "-q", "-m", "add draft");
+    // Saved after the CLI read the tree, before the change reached the operation slot.
+    await writeFile(join(clone(0), "draft.md"), "an edit nobody committed yet\n");
+    const submitted = await submitUserChange({
+      config,
+      repository: config.repositories[0]!,
+      changes: [
+        {
+          op: "write",
+          path: "draft.md",
+          contentBase64: Buffer.from("restored\n").toString("base64"),
+        },
+      ],
+      message: "autosync alpha: restored draft.md",
+    });
+    assert.equal(submitted.outcome.outcome, "committed");
+    assert.equal(await readFile(join(clone(0), "draft.md"), "utf8"), "restored\n");
+    assert.equal(
+      await clones.git(clone(0), "show", "HEAD~1:draft.md"),
+      "an edit nobody committed yet\n",
+    );
+    assert.match(
+      await clones.git(clone(0), "log", "-1", "--format=%s", "HEAD~1"),
+      /^autosync alpha/,
+    );
+  });
+
   test("a refused change (a source already gone) leaves the tree as it was", async () => {
     const config = await configOf(0, "alpha");
     const head = await clones.git(clone(0), "rev-parse", "HEAD");

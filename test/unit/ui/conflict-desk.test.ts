@@ -8,6 +8,7 @@ import { createElement } from "react";
 import { cleanup, render } from "ink-testing-library";
 import { conflictDesk } from "../../../src/conflicts/desk-service.js";
 import { createOperations } from "../../../src/operations/create-operations.js";
+import { buildCommitMessage } from "../../../src/engine/commit-message.js";
 import { applyAndCommit } from "../../../src/operations/user-change.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import { execaRunner } from "../../../src/runtime/command-runner.js";
@@ -65,7 +66,11 @@ async function deskView(t: { after(fn: () => unknown): void }) {
   const view = new MemoryDaemonView([snapshotOf("notes", { unresolvedConflicts: 1 })]);
   Object.assign(view, {
     conflictDesk: () =>
-      conflictDesk(source, (changes, message) => applyAndCommit(dir, operations, changes, message)),
+      conflictDesk(source, (changes, message) =>
+        applyAndCommit(dir, operations, changes, message, (pending) =>
+          buildCommitMessage("lap", pending),
+        ),
+      ),
   });
   return { dir, git, view };
 }

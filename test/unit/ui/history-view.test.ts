@@ -9,6 +9,7 @@ import { cleanup, render } from "ink-testing-library";
 import { formatLocalTime } from "../../../src/cli/format-history.js";
 import { historyBrowser } from "../../../src/operations/history-browser.js";
 import { createOperations } from "../../../src/operations/create-operations.js";
+import { buildCommitMessage } from "../../../src/engine/commit-message.js";
 import { applyAndCommit } from "../../../src/operations/user-change.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import { execaRunner } from "../../../src/runtime/command-runner.js";
@@ -66,7 +67,9 @@ describe("history view (h)", () => {
     Object.assign(view, {
       historyBrowser: () =>
         historyBrowser(source, (changes, message) =>
-          applyAndCommit(dir, operations, changes, message),
+          applyAndCommit(dir, operations, changes, message, (pending) =>
+            buildCommitMessage("lap", pending),
+          ),
         ),
     });
     const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
