@@ -7,19 +7,24 @@ import { AUTOSYNC_MAIN, REPO_ROOT } from "../test/support/sync-fixture.js";
 import { closeAllScopes } from "./bench-scope.js";
 import { measureBurst, type BurstResult } from "./burst.js";
 import { measureChannels, type ChannelsResult } from "./channels.js";
+import { measureContention, type ContentionResult } from "./contention.js";
+import { measureFleet, renderFleet, type FleetResult } from "./fleet.js";
+import { table } from "./text-table.js";
 import { measureIdle, type IdleResult, type WatcherBackend } from "./idle.js";
 import { measureLatency, type LatencyResult } from "./latency.js";
 import { measureStartup, type StartupResult } from "./startup.js";
 import { existsSync } from "node:fs";
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup] [--runs N]
-                       [--idle-window SECONDS] [--out FILE]
+const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup,fleet,contention] [--runs N]
+                       [--idle-window SECONDS] [--machines 8,16] [--seed N] [--out FILE]
 
   --quick        a few minutes at most: 5 latency and channel runs, the 2,000-file burst, idle at 1 and
                  2,000 files with a 5 s window, no 100,000-file startup
   --only LIST    run only these sections (comma-separated)
   --runs N       latency runs, and runs per channel (default 20)
   --idle-window  seconds of the idle CPU window (default 20)
+  --machines     fleet sizes (default 8,16; --quick: 8)
+  --seed N       the fleet workload's seed (default 20261205)
   --out FILE     JSON output (default bench/results/latest.json)
 `;
 
@@ -28,6 +33,8 @@ interface Options {
   sections: Set<string>;
   runs: number;
   idleWindowS: number;
+  machines: number[];
+  seed: number;
   out: string;
 }
 
@@ -39,6 +46,8 @@ function parseOptions(argv: string[]): Options {
       only: { type: "string" },
       runs: { type: "string" },
       "idle-window": { type: "string" },
+      machines: { type: "string" },
+      seed: { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -48,7 +57,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const all = ["latency", "channels", "burst", "idle", "startup"];
+  const all = ["latency", "channels", "burst", "idle", "startup", "fleet", "contention"];
   const sections = new Set(values.only ? values.only.split(",").map((s) => s.trim()) : all);
   for (const section of sections) {
     if (!all.includes(section)) throw new Error(`unknown section '${section}' (one of ${all})`);
@@ -59,24 +68,14 @@ function parseOptions(argv: string[]): Options {
     sections,
     runs: Number(values.runs ?? (values.quick ? 5 : 20)),
     idleWindowS: Number(values["idle-window"] ?? (values.quick ? 5 : 20)),
+    machines: (values.machines ?? (values.quick ? "8" : "8,16")).split(",").map(Number),
+    seed: Number(values.seed ?? "20261205"),
     out: values.out ?? join(REPO_ROOT, "bench", "results", "latest.json"),
   };
 }
 
 const fmt = (value: number | null | undefined, digits = 0) =>
   value === null || value === undefined || Number.isNaN(value) ? "—" : value.toFixed(digits);
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, col) => cell.padEnd(widths[col]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
@@ -226,6 +225,24 @@ function renderStartup(s: StartupResult): string {
   ].join("\n");
 }
 
+function renderContention(results: ContentionResult[]): string {
+  return [
+    "Contention, raw git: n machines commit one new file at once (3 runs each, alternating)",
+    table([
+      ["design", "machines", "ms (each run)", "pushes", "rejected", "merges"],
+      ...results.map((r) => [
+        r.design,
+        String(r.machines),
+        fmt(r.ms),
+        String(r.pushes),
+        String(r.rejected),
+        String(r.merges),
+      ]),
+    ]),
+    "",
+  ].join("\n");
+}
+
 /** Ctrl-C or a timeout: run the scopes' cleanups (child daemons, temp dirs) before exiting. */
 function exitOnSignal(): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -247,6 +264,8 @@ async function main(): Promise<void> {
     bursts?: BurstResult[];
     idle?: IdleResult[];
     startup?: StartupResult;
+    fleet?: FleetResult[];
+    contention?: ContentionResult[];
   } = {};
 
   const errors: { section: string; message: string }[] = [];
@@ -308,6 +327,33 @@ async function main(): Promise<void> {
       results.startup = await measureStartup(100_000, "native");
       process.stdout.write(`${renderStartup(results.startup)}\n`);
     });
+  }
+
+  if (options.sections.has("fleet")) {
+    results.fleet = [];
+    for (const machines of options.machines) {
+      await section(`fleet ${machines}`, async () => {
+        log(`fleet: ${machines} machines, the careful loop then autosync, seed ${options.seed}`);
+        const result = await measureFleet(machines, { seed: options.seed, seconds: 15 });
+        results.fleet!.push(result);
+        process.stdout.write(`${renderFleet(result)}\n`);
+      });
+    }
+  }
+
+  if (options.sections.has("contention")) {
+    results.contention = [];
+    // Alternating designs, so a burst of load elsewhere on the box hits both alike.
+    for (let round = 0; round < 3; round++) {
+      for (const machines of options.machines) {
+        for (const design of ["serial", "synced"] as const) {
+          await section(`contention ${design} ${machines}`, async () => {
+            results.contention!.push(await measureContention(design, machines));
+          });
+        }
+      }
+    }
+    process.stdout.write(`${renderContention(results.contention)}\n`);
   }
 
   const commit = (() => {
