@@ -227,7 +227,7 @@ function renderStartup(s: StartupResult): string {
 
 function renderContention(results: ContentionResult[]): string {
   return [
-    "Contention, raw git: n machines commit one new file at once (3 runs each, alternating)",
+    "Contention, raw git: n machines commit one new file at once (2 runs each, alternating)",
     table([
       ["design", "machines", "ms (each run)", "pushes", "rejected", "merges"],
       ...results.map((r) => [
@@ -344,7 +344,7 @@ async function main(): Promise<void> {
   if (options.sections.has("contention")) {
     results.contention = [];
     // Alternating designs, so a burst of load elsewhere on the box hits both alike.
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       for (const machines of options.machines) {
         for (const design of ["serial", "synced"] as const) {
           await section(`contention ${design} ${machines}`, async () => {
