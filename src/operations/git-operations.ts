@@ -29,8 +29,9 @@ import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
 import { findLockFiles, removeStaleLocks } from "./stale-locks.js";
 import { gitOfflineReason } from "./git-offline.js";
+import { fileStamp } from "./file-stamp.js";
 import {
-  configStamp,
+  configPath,
   locateGitDirs,
   mergeHeadExists,
   readHeadRef,
@@ -340,7 +341,7 @@ class GitOperations implements RepoOperations {
       this.git.run("push", { remote, remoteBranch, branch }, { network: true }),
     );
     // --set-upstream rewrote the config: that change is ours, not a reason to ask again.
-    this.configSeen = await configStamp(await this.gitDirs());
+    this.configSeen = await fileStamp([configPath(await this.gitDirs())]);
     // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref on stdout.
     const refLines = result.stdout.split("\n").filter((line) => /^[ +\-*!=]\t/.test(line));
     if (!result.failed) {
@@ -967,7 +968,7 @@ class GitOperations implements RepoOperations {
 
   /** Drops what the config file holds when someone (the user, another tool) changed it. */
   private async dropFactsIfConfigChanged(): Promise<void> {
-    const stamp = await configStamp(await this.gitDirs());
+    const stamp = await fileStamp([configPath(await this.gitDirs())]);
     if (stamp === this.configSeen) return;
     this.forgetRemoteFacts();
     this.identityConfigured = false;

@@ -90,11 +90,7 @@ export async function mergeHeadExists(dirs: GitDirs): Promise<boolean | undefine
   }
 }
 
-/**
- * Identifies one state of the repository's config file. Any change to it (a re-pointed
- * remote, a renamed branch, a new upstream, a new local identity) gives a new stamp.
- */
-export async function configStamp(dirs: GitDirs): Promise<string> {
-  const info = await stat(join(dirs.commonDir, "config"), { bigint: true }).catch(() => undefined);
-  return info ? `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}` : "missing";
+/** The config file, for `fileStamp`: shared by linked worktrees. */
+export function configPath(dirs: GitDirs): string {
+  return join(dirs.commonDir, "config");
 }
