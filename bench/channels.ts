@@ -24,6 +24,8 @@ const CHANNEL_TIMERS = {
 const DELAYS_MS = { commitDelay: 500, pushDelay: 0 };
 const TARGET_SLACK_MS = 250;
 const TARGET_DELIVERY_P50_MS = 50;
+/** Issue 10: what autosync adds above the delays and the raw chain a person would type. */
+const TARGET_OVERHEAD_P50_MS = 100;
 const PASSWORD_ENV = "AUTOSYNC_BENCH_XMPP_PASSWORD";
 const SECRET_ENV = "AUTOSYNC_BENCH_SECRET";
 
@@ -49,6 +51,10 @@ export interface ChannelLatency {
   latencyTargetMet: boolean;
   targetDeliveryP50Ms: number;
   deliveryTargetMet: boolean;
+  /** latency p50 − (commitDelay + pushDelay) − raw chain p50. */
+  overheadP50Ms: number;
+  targetOverheadP50Ms: number;
+  overheadTargetMet: boolean;
 }
 
 export interface ChannelsResult {
@@ -215,6 +221,8 @@ async function measureChannel(
     const delivery = summarize(deliveries);
     const targetLatencyP50Ms =
       DELAYS_MS.commitDelay + DELAYS_MS.pushDelay + rawGit.total.p50 + TARGET_SLACK_MS;
+    const overheadP50Ms =
+      latency.p50 - DELAYS_MS.commitDelay - DELAYS_MS.pushDelay - rawGit.total.p50;
     const errors = procs.flatMap((p) => p.eventsOf("error"));
     if (errors.length) {
       process.stderr.write(`[bench] ${channel}: daemon errors: ${JSON.stringify(errors)}\n`);
@@ -229,6 +237,9 @@ async function measureChannel(
       targetLatencyP50Ms,
       latencyTargetMet: failures === 0 && latency.p50 <= targetLatencyP50Ms,
       targetDeliveryP50Ms: TARGET_DELIVERY_P50_MS,
+      overheadP50Ms,
+      targetOverheadP50Ms: TARGET_OVERHEAD_P50_MS,
+      overheadTargetMet: failures === 0 && overheadP50Ms <= TARGET_OVERHEAD_P50_MS,
       deliveryTargetMet:
         delivery.runs > 0 &&
         delivery.p50 <= TARGET_DELIVERY_P50_MS &&

@@ -9,17 +9,25 @@ import { measureBurst, type BurstResult } from "./burst.js";
 import { measureChannels, type ChannelsResult } from "./channels.js";
 import { measureIdle, type IdleResult, type WatcherBackend } from "./idle.js";
 import { measureLatency, type LatencyResult } from "./latency.js";
+import {
+  measureLargeTree,
+  measureOperations,
+  type LargeTreeResult,
+  type OperationRow,
+  type OperationsResult,
+} from "./operations.js";
 import { measureStartup, type StartupResult } from "./startup.js";
 import { existsSync } from "node:fs";
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup] [--runs N]
-                       [--idle-window SECONDS] [--out FILE]
+const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup,ops,large]
+                       [--runs N] [--idle-window SECONDS] [--large-files N] [--out FILE]
 
   --quick        a few minutes at most: 5 latency and channel runs, the 2,000-file burst, idle at 1 and
                  2,000 files with a 5 s window, no 100,000-file startup
   --only LIST    run only these sections (comma-separated)
   --runs N       latency runs, and runs per channel (default 20)
   --idle-window  seconds of the idle CPU window (default 20)
+  --large-files  files in the large-tree section (default 100,000; 20,000 with --quick)
   --out FILE     JSON output (default bench/results/latest.json)
 `;
 
@@ -28,6 +36,7 @@ interface Options {
   sections: Set<string>;
   runs: number;
   idleWindowS: number;
+  largeFiles: number;
   out: string;
 }
 
@@ -39,6 +48,7 @@ function parseOptions(argv: string[]): Options {
       only: { type: "string" },
       runs: { type: "string" },
       "idle-window": { type: "string" },
+      "large-files": { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -48,7 +58,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const all = ["latency", "channels", "burst", "idle", "startup"];
+  const all = ["latency", "channels", "burst", "idle", "startup", "ops", "large"];
   const sections = new Set(values.only ? values.only.split(",").map((s) => s.trim()) : all);
   for (const section of sections) {
     if (!all.includes(section)) throw new Error(`unknown section '${section}' (one of ${all})`);
@@ -59,6 +69,7 @@ function parseOptions(argv: string[]): Options {
     sections,
     runs: Number(values.runs ?? (values.quick ? 5 : 20)),
     idleWindowS: Number(values["idle-window"] ?? (values.quick ? 5 : 20)),
+    largeFiles: Number(values["large-files"] ?? (values.quick ? 20_000 : 100_000)),
     out: values.out ?? join(REPO_ROOT, "bench", "results", "latest.json"),
   };
 }
@@ -89,7 +100,7 @@ function renderLatency(l: LatencyResult): string {
       ["", "p50 ms", "p95 ms", "min", "max"],
       ["latency", fmt(l.latency.p50), fmt(l.latency.p95), fmt(l.latency.min), fmt(l.latency.max)],
       [
-        "raw git (status+add+commit+push+fetch+merge)",
+        "raw chain (add -A, commit, push; pull)",
         fmt(l.rawGit.total.p50),
         fmt(l.rawGit.total.p95),
         fmt(l.rawGit.total.min),
@@ -128,7 +139,7 @@ function renderChannels(c: ChannelsResult): string {
     table([
       ["", "runs", "failed", "p50 ms", "p95 ms", "min", "max", "target p50", ""],
       [
-        "raw git (same run)",
+        "raw chain: add -A, commit, push; pull (same run)",
         String(c.rawGit.total.runs),
         "",
         fmt(c.rawGit.total.p50),
@@ -149,6 +160,17 @@ function renderChannels(c: ChannelsResult): string {
           fmt(ch.latency.max),
           `≤ ${fmt(ch.targetLatencyP50Ms)}`,
           yes(ch.latencyTargetMet),
+        ],
+        [
+          `  ${ch.channel} overhead = latency − delays − raw chain`,
+          "",
+          "",
+          fmt(ch.overheadP50Ms),
+          "",
+          "",
+          "",
+          `≤ ${ch.targetOverheadP50Ms}`,
+          yes(ch.overheadTargetMet),
         ],
         [
           `  ${ch.channel} delivery (sent → received)`,
@@ -226,6 +248,49 @@ function renderStartup(s: StartupResult): string {
   ].join("\n");
 }
 
+function renderOperationRows(title: string, rows: readonly OperationRow[]): string {
+  return [
+    title,
+    table([
+      [
+        "dvcs",
+        "operation",
+        "autosync p50/p95 ms",
+        "raw p50/p95 ms",
+        "ratio",
+        "procs auto/raw",
+        "target",
+        "",
+        "raw = ",
+      ],
+      ...rows.map((r) => [
+        r.dvcs,
+        r.operation,
+        `${fmt(r.autosync.p50)}/${fmt(r.autosync.p95)}`,
+        `${fmt(r.rawTime.p50)}/${fmt(r.rawTime.p95)}`,
+        fmt(r.ratio, 2),
+        `${fmt(r.autosyncProcesses)}/${fmt(r.rawProcesses)}`,
+        `≤ ${r.target}`,
+        r.met ? "met" : "MISSED",
+        r.raw,
+      ]),
+    ]),
+    "",
+  ].join("\n");
+}
+
+function renderOperations(o: OperationsResult): string {
+  return [
+    renderOperationRows(
+      `Per operation, autosync beside the raw commands, alternating (${o.runs} runs; ratio = p50/p50)`,
+      o.rows,
+    ),
+    ...o.failed.map((f) => `${f.dvcs}: FAILED ${f.message.split("\n")[0]}`),
+    `JSON ${JSON.stringify(o.rows.map(({ dvcs, operation, autosync, rawTime, ratio, autosyncProcesses, rawProcesses, target, met }) => ({ dvcs, operation, p50: autosync.p50, p95: autosync.p95, rawP50: rawTime.p50, rawP95: rawTime.p95, ratio, processes: autosyncProcesses, rawProcesses, target, met })))}`,
+    "",
+  ].join("\n");
+}
+
 /** Ctrl-C or a timeout: run the scopes' cleanups (child daemons, temp dirs) before exiting. */
 function exitOnSignal(): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -247,6 +312,8 @@ async function main(): Promise<void> {
     bursts?: BurstResult[];
     idle?: IdleResult[];
     startup?: StartupResult;
+    operations?: OperationsResult;
+    largeTree?: LargeTreeResult;
   } = {};
 
   const errors: { section: string; message: string }[] = [];
@@ -301,6 +368,31 @@ async function main(): Promise<void> {
       }
     }
     process.stdout.write(`${renderIdle(results.idle)}\n`);
+  }
+  if (options.sections.has("ops")) {
+    await section("ops", async () => {
+      results.operations = await measureOperations({
+        runs: options.runs,
+        bigFiles: 2000,
+        dvcs: ["git", "hg", "bzr"],
+        log,
+      });
+      process.stdout.write(`${renderOperations(results.operations)}\n`);
+      for (const { dvcs, message } of results.operations.failed)
+        errors.push({ section: `ops ${dvcs}`, message });
+    });
+  }
+  if (options.sections.has("large")) {
+    await section("large", async () => {
+      results.largeTree = await measureLargeTree({
+        files: options.largeFiles,
+        runs: Math.max(3, Math.ceil(options.runs / 2)),
+        log,
+      });
+      process.stdout.write(
+        `${renderOperationRows(`Large tree (setup ${fmt(results.largeTree.setupS)} s)`, [results.largeTree.row])}\n`,
+      );
+    });
   }
   if (options.sections.has("startup")) {
     await section("startup", async () => {
