@@ -239,8 +239,20 @@ class GitOperations implements RepoOperations {
     const parent = await this.head();
     // Commit also concludes a merge someone left open, and a merge commit may add roots.
     const plain = !(await this.mergeInProgress());
-    await this.stage(paths);
-    const result = await this.runWithIdentity("commit", { message });
+    // Edits and deletions of tracked files (the usual sync of an edited file) need no staging
+    // process: `git commit --only -- <paths>` records exactly those paths as they are on disk.
+    // New files must be added first, and git refuses a partial commit during a merge.
+    const onlyTracked =
+      plain &&
+      this.git.argv("commit", { message })[1] === "commit" &&
+      entries.every((entry) => entry.action === "modified" || entry.action === "deleted") &&
+      chunkPaths(paths).length === 1;
+    if (!onlyTracked) await this.stage(paths);
+    const result = await this.runWithIdentity(
+      "commit",
+      { message },
+      onlyTracked ? ["--only", "--", ...paths] : [],
+    );
     if (result.failed) {
       if (
         /nothing (added )?to commit|no changes added to commit/.test(result.stdout + result.stderr)
@@ -319,15 +331,21 @@ class GitOperations implements RepoOperations {
    * wants a name, from config or the passwd entry): when git still refuses, retry once with
    * the fallback identity.
    */
-  private async runWithIdentity(name: "commit" | "merge", values: PlaceholderValues) {
+  private async runWithIdentity(
+    name: "commit" | "merge",
+    values: PlaceholderValues,
+    /** Arguments after the recipe's argv (the paths of a commit of tracked files). */
+    extra: readonly string[] = [],
+  ) {
+    const argv = [...this.git.argv(name, values), ...extra];
     const env = await this.identityEnv();
-    const result = await this.git.run(name, values, { env });
+    const result = await this.git.runArgv(argv, { env });
     if (!result.failed || Object.keys(env).length > 0 || !NO_IDENTITY.test(result.stderr)) {
       return result;
     }
     this.identityConfigured = false;
     if (name === "merge" && (await this.mergeInProgress())) return result;
-    return this.git.run(name, values, { env: await this.identityEnv(true) });
+    return this.git.runArgv(argv, { env: await this.identityEnv(true) });
   }
 
   // ---- push ---------------------------------------------------------------------------------
