@@ -138,18 +138,18 @@ function renderChannels(c: ChannelsResult): string {
     `Through a channel, write in A → content in B (commitDelay ${c.delays.commitDelay} ms, pushDelay ${c.delays.pushDelay} ms, no interval pulls)`,
     table([
       ["", "runs", "failed", "p50 ms", "p95 ms", "min", "max", "target p50", ""],
-      [
-        "raw chain: add -A, commit, push; pull (same run)",
-        String(c.rawGit.total.runs),
-        "",
-        fmt(c.rawGit.total.p50),
-        fmt(c.rawGit.total.p95),
-        fmt(c.rawGit.total.min),
-        fmt(c.rawGit.total.max),
-        "",
-        "",
-      ],
       ...c.channels.flatMap((ch) => [
+        [
+          `${ch.channel} raw chain: add -A, commit, push; pull (alternating)`,
+          String(ch.rawChain.total.runs),
+          "",
+          fmt(ch.rawChain.total.p50),
+          fmt(ch.rawChain.total.p95),
+          fmt(ch.rawChain.total.min),
+          fmt(ch.rawChain.total.max),
+          "",
+          "",
+        ],
         [
           `${ch.channel} latency`,
           String(ch.latency.runs),
