@@ -9,21 +9,30 @@ import { measureBurst, type BurstResult } from "./burst.js";
 import { measureChannels, type ChannelsResult } from "./channels.js";
 import { measureContention, type ContentionResult } from "./contention.js";
 import { measureFleet, renderFleet, type FleetResult } from "./fleet.js";
-import { table } from "./text-table.js";
 import { measureIdle, type IdleResult, type WatcherBackend } from "./idle.js";
 import { measureLatency, type LatencyResult } from "./latency.js";
+import {
+  measureLargeTree,
+  measureOperations,
+  type LargeTreeResult,
+  type OperationRow,
+  type OperationsResult,
+} from "./operations.js";
 import { measureStartup, type StartupResult } from "./startup.js";
 import { existsSync } from "node:fs";
+import { table } from "./text-table.js";
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup,fleet,contention] [--runs N]
-                       [--idle-window SECONDS] [--machines 8,16] [--seed N] [--out FILE]
+const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup,ops,large,fleet,contention]
+                       [--runs N] [--idle-window SECONDS] [--large-files N] [--machines 8,16] [--seed N]
+                       [--out FILE]
 
   --quick        a few minutes at most: 5 latency and channel runs, the 2,000-file burst, idle at 1 and
                  2,000 files with a 5 s window, no 100,000-file startup
   --only LIST    run only these sections (comma-separated)
   --runs N       latency runs, and runs per channel (default 20)
   --idle-window  seconds of the idle CPU window (default 20)
-  --machines     fleet sizes (default 8,16; --quick: 8)
+  --large-files  files in the large-tree section (default 100,000; 20,000 with --quick)
+  --machines     fleet and contention sizes (default 8,16; --quick: 8)
   --seed N       the fleet workload's seed (default 20261205)
   --out FILE     JSON output (default bench/results/latest.json)
 `;
@@ -33,6 +42,7 @@ interface Options {
   sections: Set<string>;
   runs: number;
   idleWindowS: number;
+  largeFiles: number;
   machines: number[];
   seed: number;
   out: string;
@@ -46,6 +56,7 @@ function parseOptions(argv: string[]): Options {
       only: { type: "string" },
       runs: { type: "string" },
       "idle-window": { type: "string" },
+      "large-files": { type: "string" },
       machines: { type: "string" },
       seed: { type: "string" },
       out: { type: "string" },
@@ -57,7 +68,17 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const all = ["latency", "channels", "burst", "idle", "startup", "fleet", "contention"];
+  const all = [
+    "latency",
+    "channels",
+    "burst",
+    "idle",
+    "startup",
+    "ops",
+    "large",
+    "fleet",
+    "contention",
+  ];
   const sections = new Set(values.only ? values.only.split(",").map((s) => s.trim()) : all);
   for (const section of sections) {
     if (!all.includes(section)) throw new Error(`unknown section '${section}' (one of ${all})`);
@@ -68,6 +89,7 @@ function parseOptions(argv: string[]): Options {
     sections,
     runs: Number(values.runs ?? (values.quick ? 5 : 20)),
     idleWindowS: Number(values["idle-window"] ?? (values.quick ? 5 : 20)),
+    largeFiles: Number(values["large-files"] ?? (values.quick ? 20_000 : 100_000)),
     machines: (values.machines ?? (values.quick ? "8" : "8,16")).split(",").map(Number),
     seed: Number(values.seed ?? "20261205"),
     out: values.out ?? join(REPO_ROOT, "bench", "results", "latest.json"),
@@ -88,7 +110,7 @@ function renderLatency(l: LatencyResult): string {
       ["", "p50 ms", "p95 ms", "min", "max"],
       ["latency", fmt(l.latency.p50), fmt(l.latency.p95), fmt(l.latency.min), fmt(l.latency.max)],
       [
-        "raw git (status+add+commit+push+fetch+merge)",
+        "raw chain (add -A, commit, push; pull)",
         fmt(l.rawGit.total.p50),
         fmt(l.rawGit.total.p95),
         fmt(l.rawGit.total.min),
@@ -126,18 +148,18 @@ function renderChannels(c: ChannelsResult): string {
     `Through a channel, write in A → content in B (commitDelay ${c.delays.commitDelay} ms, pushDelay ${c.delays.pushDelay} ms, no interval pulls)`,
     table([
       ["", "runs", "failed", "p50 ms", "p95 ms", "min", "max", "target p50", ""],
-      [
-        "raw git (same run)",
-        String(c.rawGit.total.runs),
-        "",
-        fmt(c.rawGit.total.p50),
-        fmt(c.rawGit.total.p95),
-        fmt(c.rawGit.total.min),
-        fmt(c.rawGit.total.max),
-        "",
-        "",
-      ],
       ...c.channels.flatMap((ch) => [
+        [
+          `${ch.channel} raw chain: add -A, commit, push; pull (alternating)`,
+          String(ch.rawChain.total.runs),
+          "",
+          fmt(ch.rawChain.total.p50),
+          fmt(ch.rawChain.total.p95),
+          fmt(ch.rawChain.total.min),
+          fmt(ch.rawChain.total.max),
+          "",
+          "",
+        ],
         [
           `${ch.channel} latency`,
           String(ch.latency.runs),
@@ -148,6 +170,17 @@ function renderChannels(c: ChannelsResult): string {
           fmt(ch.latency.max),
           `≤ ${fmt(ch.targetLatencyP50Ms)}`,
           yes(ch.latencyTargetMet),
+        ],
+        [
+          `  ${ch.channel} overhead = latency − delays − raw chain`,
+          "",
+          "",
+          fmt(ch.overheadP50Ms),
+          "",
+          "",
+          "",
+          `≤ ${ch.targetOverheadP50Ms}`,
+          yes(ch.overheadTargetMet),
         ],
         [
           `  ${ch.channel} delivery (sent → received)`,
@@ -225,6 +258,49 @@ function renderStartup(s: StartupResult): string {
   ].join("\n");
 }
 
+function renderOperationRows(title: string, rows: readonly OperationRow[]): string {
+  return [
+    title,
+    table([
+      [
+        "dvcs",
+        "operation",
+        "autosync p50/p95 ms",
+        "raw p50/p95 ms",
+        "ratio",
+        "procs auto/raw",
+        "target",
+        "",
+        "raw = ",
+      ],
+      ...rows.map((r) => [
+        r.dvcs,
+        r.operation,
+        `${fmt(r.autosync.p50)}/${fmt(r.autosync.p95)}`,
+        `${fmt(r.rawTime.p50)}/${fmt(r.rawTime.p95)}`,
+        fmt(r.ratio, 2),
+        `${fmt(r.autosyncProcesses)}/${fmt(r.rawProcesses)}`,
+        `≤ ${r.target}`,
+        r.met ? "met" : "MISSED",
+        r.raw,
+      ]),
+    ]),
+    "",
+  ].join("\n");
+}
+
+function renderOperations(o: OperationsResult): string {
+  return [
+    renderOperationRows(
+      `Per operation, autosync beside the raw commands, alternating (${o.runs} runs; ratio = p50/p50)`,
+      o.rows,
+    ),
+    ...o.failed.map((f) => `${f.dvcs}: FAILED ${f.message.split("\n")[0]}`),
+    `JSON ${JSON.stringify(o.rows.map(({ dvcs, operation, autosync, rawTime, ratio, autosyncProcesses, rawProcesses, target, met }) => ({ dvcs, operation, p50: autosync.p50, p95: autosync.p95, rawP50: rawTime.p50, rawP95: rawTime.p95, ratio, processes: autosyncProcesses, rawProcesses, target, met })))}`,
+    "",
+  ].join("\n");
+}
+
 function renderContention(results: ContentionResult[]): string {
   return [
     "Contention, raw git: n machines commit one new file at once (2 runs each, alternating)",
@@ -264,6 +340,8 @@ async function main(): Promise<void> {
     bursts?: BurstResult[];
     idle?: IdleResult[];
     startup?: StartupResult;
+    operations?: OperationsResult;
+    largeTree?: LargeTreeResult;
     fleet?: FleetResult[];
     contention?: ContentionResult[];
   } = {};
@@ -321,6 +399,31 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${renderIdle(results.idle)}\n`);
   }
+  if (options.sections.has("ops")) {
+    await section("ops", async () => {
+      results.operations = await measureOperations({
+        runs: options.runs,
+        bigFiles: 2000,
+        dvcs: ["git", "hg", "bzr"],
+        log,
+      });
+      process.stdout.write(`${renderOperations(results.operations)}\n`);
+      for (const { dvcs, message } of results.operations.failed)
+        errors.push({ section: `ops ${dvcs}`, message });
+    });
+  }
+  if (options.sections.has("large")) {
+    await section("large", async () => {
+      results.largeTree = await measureLargeTree({
+        files: options.largeFiles,
+        runs: Math.max(3, Math.ceil(options.runs / 2)),
+        log,
+      });
+      process.stdout.write(
+        `${renderOperationRows(`Large tree (setup ${fmt(results.largeTree.setupS)} s)`, [results.largeTree.row])}\n`,
+      );
+    });
+  }
   if (options.sections.has("startup")) {
     await section("startup", async () => {
       log("startup: 100,000-file tree, one change made while down");
@@ -340,7 +443,6 @@ async function main(): Promise<void> {
       });
     }
   }
-
   if (options.sections.has("contention")) {
     results.contention = [];
     // Alternating designs, so a burst of load elsewhere on the box hits both alike.
