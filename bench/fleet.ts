@@ -48,6 +48,7 @@ export interface FleetRun {
   writes: number;
   /** From the last edit until every copy holds the remote's head and tree; null: deadline. */
   convergenceMs: number | null;
+  headsMs: number | null;
   /** Commits on the remote's main made during the run, merges included. */
   commits: number;
   merges: number;
@@ -134,13 +135,19 @@ async function readRef(gitDir: string, ref: string, fixture: SyncFixture): Promi
   return (await fixture.run("git", args).catch(() => "")).trim();
 }
 
+interface Converged {
+  ms: number | null;
+  /** When every HEAD was first (and from then on) the remote's: the trees may lag behind. */
+  headsMs: number | null;
+  detail: string;
+  paths: string[];
+}
+
 /** Polls until every copy's HEAD is the remote's and its files are the remote's tree. */
-async function waitConverged(
-  fixture: SyncFixture,
-  deadlineMs: number,
-): Promise<{ ms: number | null; detail: string; paths: string[] }> {
+async function waitConverged(fixture: SyncFixture, deadlineMs: number): Promise<Converged> {
   const started = performance.now();
   let detail = "";
+  let headsMs: number | null = null;
   while (performance.now() - started < deadlineMs) {
     const remoteHead = await readRef(fixture.remote, "refs/heads/main", fixture);
     const heads = await Promise.all(
@@ -148,19 +155,23 @@ async function waitConverged(
     );
     const behind = fixture.copies.filter((_, i) => heads[i] !== remoteHead);
     if (behind.length === 0) {
+      headsMs ??= performance.now() - started;
       const remote = remoteDigest(await fixture.remoteTree());
       detail = "";
       for (const copy of fixture.copies) {
         detail = diffDigests(remote, await treeDigest(copy.path), ["remote", copy.host]);
         if (detail) break;
       }
-      if (!detail) return { ms: performance.now() - started, detail, paths: [...remote.keys()] };
+      if (!detail) {
+        return { ms: performance.now() - started, headsMs, detail, paths: [...remote.keys()] };
+      }
     } else {
+      headsMs = null;
       detail = `not at the remote's head: ${behind.map((copy) => copy.host).join(" ")}`;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { ms: null, detail, paths: [...(await fixture.remoteTree()).keys()] };
+  return { ms: null, headsMs, detail, paths: [...(await fixture.remoteTree()).keys()] };
 }
 
 async function remoteCounts(fixture: SyncFixture) {
@@ -178,7 +189,7 @@ async function finish(
   fixture: SyncFixture,
   tool: FleetRun["tool"],
   writes: Write[],
-  converged: { ms: number | null; detail: string; paths: string[] },
+  converged: Converged,
   perMachine: FleetMachine[],
   rejected: number | null,
 ): Promise<FleetRun> {
@@ -191,6 +202,7 @@ async function finish(
     machines: fixture.copies.length,
     writes: writes.length,
     convergenceMs: converged.ms === null ? null : Math.round(converged.ms),
+    headsMs: converged.headsMs === null ? null : Math.round(converged.headsMs),
     ...(await remoteCounts(fixture)),
     rejected,
     identical: converged.ms !== null,
@@ -357,6 +369,7 @@ export function renderFleet(result: FleetResult): string {
   const row = (run: FleetRun) => [
     run.tool,
     run.convergenceMs === null ? "not converged" : cell(run.convergenceMs),
+    cell(run.headsMs),
     cell(run.commits),
     cell(run.merges),
     cell(run.pushes),
@@ -381,6 +394,7 @@ export function renderFleet(result: FleetResult): string {
       [
         "",
         "converge ms",
+        "heads ms",
         "commits",
         "merges",
         "pushes",
