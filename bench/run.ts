@@ -12,6 +12,7 @@ import { measureLatency, type LatencyResult } from "./latency.js";
 import {
   measureLargeTree,
   measureOperations,
+  type Dvcs,
   type LargeTreeResult,
   type OperationRow,
   type OperationsResult,
@@ -20,7 +21,7 @@ import { measureStartup, type StartupResult } from "./startup.js";
 import { existsSync } from "node:fs";
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup,ops,large]
-                       [--runs N] [--idle-window SECONDS] [--large-files N] [--out FILE]
+                       [--runs N] [--idle-window SECONDS] [--large-files N] [--dvcs LIST] [--out FILE]
 
   --quick        a few minutes at most: 5 latency and channel runs, the 2,000-file burst, idle at 1 and
                  2,000 files with a 5 s window, no 100,000-file startup
@@ -28,6 +29,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,
   --runs N       latency runs, and runs per channel (default 20)
   --idle-window  seconds of the idle CPU window (default 20)
   --large-files  files in the large-tree section (default 100,000; 20,000 with --quick)
+  --dvcs LIST    DVCSs of the ops section (default git,hg,bzr)
   --out FILE     JSON output (default bench/results/latest.json)
 `;
 
@@ -37,6 +39,7 @@ interface Options {
   runs: number;
   idleWindowS: number;
   largeFiles: number;
+  dvcs: Dvcs[];
   out: string;
 }
 
@@ -49,6 +52,7 @@ function parseOptions(argv: string[]): Options {
       runs: { type: "string" },
       "idle-window": { type: "string" },
       "large-files": { type: "string" },
+      dvcs: { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -70,8 +74,18 @@ function parseOptions(argv: string[]): Options {
     runs: Number(values.runs ?? (values.quick ? 5 : 20)),
     idleWindowS: Number(values["idle-window"] ?? (values.quick ? 5 : 20)),
     largeFiles: Number(values["large-files"] ?? (values.quick ? 20_000 : 100_000)),
+    dvcs: parseDvcs(values.dvcs ?? "git,hg,bzr"),
     out: values.out ?? join(REPO_ROOT, "bench", "results", "latest.json"),
   };
+}
+
+function parseDvcs(list: string): Dvcs[] {
+  const known: readonly string[] = ["git", "hg", "bzr"];
+  const names = list.split(",").map((s) => s.trim());
+  for (const name of names)
+    if (!known.includes(name))
+      throw new Error(`unknown dvcs '${name}' (one of ${known.join(",")})`);
+  return names as Dvcs[];
 }
 
 const fmt = (value: number | null | undefined, digits = 0) =>
@@ -374,7 +388,7 @@ async function main(): Promise<void> {
       results.operations = await measureOperations({
         runs: options.runs,
         bigFiles: 2000,
-        dvcs: ["git", "hg", "bzr"],
+        dvcs: options.dvcs,
         log,
       });
       process.stdout.write(`${renderOperations(results.operations)}\n`);
