@@ -14,6 +14,7 @@ import { measureLatency, type LatencyResult } from "./latency.js";
 import {
   measureLargeTree,
   measureOperations,
+  type Dvcs,
   type LargeTreeResult,
   type OperationRow,
   type OperationsResult,
@@ -23,8 +24,8 @@ import { existsSync } from "node:fs";
 import { table } from "./text-table.js";
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup,ops,large,fleet,contention]
-                       [--runs N] [--idle-window SECONDS] [--large-files N] [--machines 8,16] [--seed N]
-                       [--out FILE]
+                       [--runs N] [--idle-window SECONDS] [--large-files N] [--dvcs LIST] [--machines 8,16]
+                       [--seed N] [--out FILE]
 
   --quick        a few minutes at most: 5 latency and channel runs, the 2,000-file burst, idle at 1 and
                  2,000 files with a 5 s window, no 100,000-file startup
@@ -32,6 +33,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,
   --runs N       latency runs, and runs per channel (default 20)
   --idle-window  seconds of the idle CPU window (default 20)
   --large-files  files in the large-tree section (default 100,000; 20,000 with --quick)
+  --dvcs LIST    DVCSs of the ops section (default git,hg,bzr)
   --machines     fleet and contention sizes (default 8,16; --quick: 8)
   --seed N       the fleet workload's seed (default 20261205)
   --out FILE     JSON output (default bench/results/latest.json)
@@ -43,6 +45,7 @@ interface Options {
   runs: number;
   idleWindowS: number;
   largeFiles: number;
+  dvcs: Dvcs[];
   machines: number[];
   seed: number;
   out: string;
@@ -57,6 +60,7 @@ function parseOptions(argv: string[]): Options {
       runs: { type: "string" },
       "idle-window": { type: "string" },
       "large-files": { type: "string" },
+      dvcs: { type: "string" },
       machines: { type: "string" },
       seed: { type: "string" },
       out: { type: "string" },
@@ -90,10 +94,20 @@ function parseOptions(argv: string[]): Options {
     runs: Number(values.runs ?? (values.quick ? 5 : 20)),
     idleWindowS: Number(values["idle-window"] ?? (values.quick ? 5 : 20)),
     largeFiles: Number(values["large-files"] ?? (values.quick ? 20_000 : 100_000)),
+    dvcs: parseDvcs(values.dvcs ?? "git,hg,bzr"),
     machines: (values.machines ?? (values.quick ? "8" : "8,16")).split(",").map(Number),
     seed: Number(values.seed ?? "20261205"),
     out: values.out ?? join(REPO_ROOT, "bench", "results", "latest.json"),
   };
+}
+
+function parseDvcs(list: string): Dvcs[] {
+  const known: readonly string[] = ["git", "hg", "bzr"];
+  const names = list.split(",").map((s) => s.trim());
+  for (const name of names)
+    if (!known.includes(name))
+      throw new Error(`unknown dvcs '${name}' (one of ${known.join(",")})`);
+  return names as Dvcs[];
 }
 
 const fmt = (value: number | null | undefined, digits = 0) =>
@@ -404,7 +418,7 @@ async function main(): Promise<void> {
       results.operations = await measureOperations({
         runs: options.runs,
         bigFiles: 2000,
-        dvcs: ["git", "hg", "bzr"],
+        dvcs: options.dvcs,
         log,
       });
       process.stdout.write(`${renderOperations(results.operations)}\n`);

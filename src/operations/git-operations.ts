@@ -590,8 +590,16 @@ class GitOperations implements RepoOperations {
     const incoming = splitNul(
       (await this.git.ok("changedPaths", { from: oldHead, to: remoteRef })).stdout,
     );
+    // Only a path that exists here can be an ignored file in the way: files that arrive new
+    // (the usual case) need no `ls-files` process.
+    const present: string[] = [];
+    await Promise.all(
+      incoming.map(async (path) => {
+        if (await lstat(join(this.root, path)).catch(() => undefined)) present.push(path);
+      }),
+    );
     const endangered: string[] = [];
-    for (const chunk of chunkPaths(incoming)) {
+    for (const chunk of chunkPaths(present)) {
       endangered.push(...splitNul((await this.git.ok("ignoredPaths", { paths: chunk })).stdout));
     }
     const moved: ConflictCopy[] = [];

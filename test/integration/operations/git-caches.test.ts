@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { execa } from "execa";
@@ -125,4 +127,43 @@ test("the repository id follows a new root that arrives by fast-forward, as a fu
   assert.equal(roots.sort()[0], root);
   assert.equal((await a.ops.describe()).repositoryId, root);
   assert.equal((await c.ops.describe()).repositoryId, root);
+});
+
+test("a git commit --only killed with -9 half-way: the next commit of a tracked edit clears its locks and records the edit", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await writeFile(join(a.dir, "notes.md"), "first");
+  assert.equal((await commitAll(a.ops)).outcome, "committed");
+  // A slow pre-commit hook holds git inside the commit, with index.lock and its temporary
+  // index taken, until the kill.
+  const hook = join(a.dir, ".git", "hooks", "pre-commit");
+  await writeFile(hook, "#!/bin/sh\nsleep 60\n", { mode: 0o755 });
+  await writeFile(join(a.dir, "notes.md"), "edited while a commit hung");
+  const hung = spawn("git", ["commit", "--quiet", "--only", "-m", "hung", "--", "notes.md"], {
+    cwd: a.dir,
+    env: { ...process.env, ...world.env },
+    detached: true,
+    stdio: "ignore",
+  });
+  const exited = new Promise((resolve) => hung.once("exit", resolve));
+  const lock = join(a.dir, ".git", "index.lock");
+  for (const deadline = Date.now() + 20_000; !existsSync(lock);) {
+    assert.ok(Date.now() < deadline, "git never took index.lock");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  process.kill(-(hung.pid ?? 0), "SIGKILL");
+  await exited;
+  await rm(hook);
+  assert.ok(existsSync(lock), "the kill left index.lock behind");
+
+  await writeFile(join(a.dir, "notes.md"), "edited after the kill");
+  const result = await a.ops.run({
+    kind: "commit",
+    entries: [{ path: "notes.md", action: "modified" }],
+    message: "after the kill",
+  });
+  assert.equal(result.outcome, "committed", JSON.stringify(result));
+  assert.equal(await a.git("show", "HEAD:notes.md"), "edited after the kill");
+  assert.equal(existsSync(lock), false);
+  assert.equal(await a.git("status", "--porcelain"), "");
 });
