@@ -6,7 +6,7 @@ import type { AutosyncEvent } from "../src/events/autosync-event.js";
 import { startProsody } from "../test/support/prosody-server.js";
 import { SyncFixture, type AutosyncProcess } from "../test/support/sync-fixture.js";
 import { withScope, type BenchScope } from "./bench-scope.js";
-import { measureRawGit, type RawGitResult } from "./latency.js";
+import { rawChain, type RawGitResult } from "./latency.js";
 import { percentile, summarize, type Summary } from "./percentiles.js";
 
 export type ChannelName = "xmpp" | "mqtt";
@@ -24,6 +24,8 @@ const CHANNEL_TIMERS = {
 const DELAYS_MS = { commitDelay: 500, pushDelay: 0 };
 const TARGET_SLACK_MS = 250;
 const TARGET_DELIVERY_P50_MS = 50;
+/** Issue 10: what autosync adds above the delays and the raw chain a person would type. */
+const TARGET_OVERHEAD_P50_MS = 100;
 const PASSWORD_ENV = "AUTOSYNC_BENCH_XMPP_PASSWORD";
 const SECRET_ENV = "AUTOSYNC_BENCH_SECRET";
 
@@ -33,6 +35,8 @@ export interface ChannelLatency {
   failures: number;
   /** Write in A → content in B. */
   latency: Summary;
+  /** The raw chain (add -A, commit, push; pull), one sample after each of autosync's. */
+  rawChain: RawGitResult;
   /**
    * announcementSent (A) → announcementReceived (B), both stamped when their JSON line reached
    * this process. announcementSent is published once the channel's send resolved (for MQTT
@@ -49,12 +53,16 @@ export interface ChannelLatency {
   latencyTargetMet: boolean;
   targetDeliveryP50Ms: number;
   deliveryTargetMet: boolean;
+  /** latency p50 − (commitDelay + pushDelay) − raw chain p50. */
+  overheadP50Ms: number;
+  targetOverheadP50Ms: number;
+  overheadTargetMet: boolean;
 }
 
 export interface ChannelsResult {
   delays: typeof DELAYS_MS & { pullInterval: 0; expectedMs: number };
-  /** Measured in the same run, before the channels. */
-  rawGit: RawGitResult;
+  /** Measured in the same run, alternating with each channel's samples (the first channel's). */
+  rawGit: RawGitResult | undefined;
   channels: ChannelLatency[];
   /** A channel whose setup failed; the other is still measured. */
   failed: { channel: ChannelName; message: string }[];
@@ -123,12 +131,10 @@ async function channelConfig(
   return { env, channels: () => ({ mqtt: { url: broker.url, topicPrefix: "bench" }, secret }) };
 }
 
-async function measureChannel(
-  channel: ChannelName,
-  runs: number,
-  rawGit: RawGitResult,
-): Promise<ChannelLatency> {
+async function measureChannel(channel: ChannelName, runs: number): Promise<ChannelLatency> {
   return withScope(async (scope) => {
+    // The raw chain alternates with autosync's runs: the box's load hits both alike.
+    const chain = await rawChain(scope);
     // The server first: scope cleanups run in reverse, so the daemons stop before it goes.
     const { channels, env } = await channelConfig(scope, channel);
     const fixture = await SyncFixture.create(scope, {
@@ -188,6 +194,7 @@ async function measureChannel(
       latencies.push(performance.now() - started);
       // Let both sides settle (B's merge done, its events written) so runs do not overlap.
       await sleep(300);
+      await chain.once();
       const pushed = logA
         .slice(fromA)
         .find((s) => s.event.type === "pushed" && s.event.repo === a.name);
@@ -213,8 +220,11 @@ async function measureChannel(
     }
     const latency = summarize(latencies);
     const delivery = summarize(deliveries);
+    const rawGit = chain.result();
     const targetLatencyP50Ms =
       DELAYS_MS.commitDelay + DELAYS_MS.pushDelay + rawGit.total.p50 + TARGET_SLACK_MS;
+    const overheadP50Ms =
+      latency.p50 - DELAYS_MS.commitDelay - DELAYS_MS.pushDelay - rawGit.total.p50;
     const errors = procs.flatMap((p) => p.eventsOf("error"));
     if (errors.length) {
       process.stderr.write(`[bench] ${channel}: daemon errors: ${JSON.stringify(errors)}\n`);
@@ -223,12 +233,16 @@ async function measureChannel(
       channel,
       runs,
       failures,
+      rawChain: rawGit,
       latency,
       delivery,
       pushedToReceived: summarize(pushedToReceived),
       targetLatencyP50Ms,
       latencyTargetMet: failures === 0 && latency.p50 <= targetLatencyP50Ms,
       targetDeliveryP50Ms: TARGET_DELIVERY_P50_MS,
+      overheadP50Ms,
+      targetOverheadP50Ms: TARGET_OVERHEAD_P50_MS,
+      overheadTargetMet: failures === 0 && overheadP50Ms <= TARGET_OVERHEAD_P50_MS,
       deliveryTargetMet:
         delivery.runs > 0 &&
         delivery.p50 <= TARGET_DELIVERY_P50_MS &&
@@ -243,13 +257,12 @@ export async function measureChannels(
   runs: number,
   channels: ChannelName[] = ["xmpp", "mqtt"],
 ): Promise<ChannelsResult> {
-  const rawGit = await measureRawGit(runs);
   const results: ChannelLatency[] = [];
   const failed: ChannelsResult["failed"] = [];
   for (const channel of channels) {
     process.stderr.write(`[bench] channels: ${runs} runs through ${channel}\n`);
     try {
-      results.push(await measureChannel(channel, runs, rawGit));
+      results.push(await measureChannel(channel, runs));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(`[bench] channel ${channel} failed: ${message}\n`);
@@ -262,7 +275,7 @@ export async function measureChannels(
       pullInterval: 0,
       expectedMs: DELAYS_MS.commitDelay + DELAYS_MS.pushDelay,
     },
-    rawGit,
+    rawGit: results[0]?.rawChain,
     channels: results,
     failed,
   };

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SyncFixture } from "../test/support/sync-fixture.js";
-import { withScope } from "./bench-scope.js";
+import { withScope, type BenchScope } from "./bench-scope.js";
 import { summarize, type Summary } from "./percentiles.js";
 
 /** The timers of the latency runs: short, so the overhead is not lost in the delays. */
@@ -36,53 +36,49 @@ export interface LatencyResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The same git commands the git recipe runs for one change, by hand, with the same process
- * spawning cost: status, add, commit, push in one clone; fetch and merge in the other.
+ * The raw chain a person would type for one change, with the same process spawning cost:
+ * `git add -A`, `git commit`, `git push` in one clone, `git pull` in the other. Not the recipe's
+ * own command list: a baseline made of autosync's commands would hide any command too many.
  */
 export async function measureRawGit(runs: number): Promise<RawGitResult> {
   return withScope(async (scope) => {
-    const fixture = await SyncFixture.create(scope, { prefix: "autosync-bench-raw-" });
-    const [a, b] = [fixture.copy(0).path, fixture.copy(1).path];
-    const steps: Record<string, number[]> = {
-      status: [],
-      add: [],
-      commit: [],
-      push: [],
-      fetch: [],
-      merge: [],
-    };
-    const totals: number[] = [];
-    const timed = async (name: string, cwd: string, args: string[]) => {
-      const started = performance.now();
-      await fixture.run("git", args, cwd);
-      const ms = performance.now() - started;
-      steps[name]!.push(ms);
-      return ms;
-    };
-    for (let i = 0; i < runs; i++) {
-      const path = `raw/latency-${i}.txt`;
+    const chain = await rawChain(scope);
+    for (let i = 0; i < runs; i++) await chain.once();
+    return chain.result();
+  });
+}
+
+/** The raw chain in its own two clones, one sample at a time (to alternate with autosync's). */
+export async function rawChain(scope: BenchScope) {
+  const fixture = await SyncFixture.create(scope, { prefix: "autosync-bench-raw-" });
+  const [a, b] = [fixture.copy(0).path, fixture.copy(1).path];
+  const steps: Record<string, number[]> = { add: [], commit: [], push: [], pull: [] };
+  const totals: number[] = [];
+  const timed = async (name: string, cwd: string, args: string[]) => {
+    const started = performance.now();
+    await fixture.run("git", args, cwd);
+    const ms = performance.now() - started;
+    steps[name]!.push(ms);
+    return ms;
+  };
+  return {
+    async once(): Promise<void> {
+      const i = totals.length;
       await writeFile(join(a, `raw-${i}.txt`), `raw ${i}\n`);
       let total = 0;
-      total += await timed("status", a, [
-        "--no-optional-locks",
-        "status",
-        "--porcelain=v2",
-        "-z",
-        "--untracked-files=all",
-        "--",
-      ]);
-      total += await timed("add", a, ["add", "-A", "--", `raw-${i}.txt`]);
-      total += await timed("commit", a, ["commit", "--quiet", "-m", `bench ${path}`]);
-      total += await timed("push", a, ["push", "--porcelain", "origin", "HEAD:refs/heads/main"]);
-      total += await timed("fetch", b, ["fetch", "--quiet", "origin"]);
-      total += await timed("merge", b, ["merge", "--no-edit", "--ff", "--no-stat", "origin/main"]);
+      total += await timed("add", a, ["add", "-A"]);
+      total += await timed("commit", a, ["commit", "--quiet", "-m", `bench raw ${i}`]);
+      total += await timed("push", a, ["push", "--quiet", "origin", "HEAD:refs/heads/main"]);
+      total += await timed("pull", b, ["pull", "--quiet", "--no-rebase", "origin", "main"]);
       totals.push(total);
-    }
-    return {
-      perCommand: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, summarize(v)])),
-      total: summarize(totals),
-    };
-  });
+    },
+    result(): RawGitResult {
+      return {
+        perCommand: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, summarize(v)])),
+        total: summarize(totals),
+      };
+    },
+  };
 }
 
 /** Write in A, poll B every 2 ms until the content is there. */

@@ -7,19 +7,35 @@ import { AUTOSYNC_MAIN, REPO_ROOT } from "../test/support/sync-fixture.js";
 import { closeAllScopes } from "./bench-scope.js";
 import { measureBurst, type BurstResult } from "./burst.js";
 import { measureChannels, type ChannelsResult } from "./channels.js";
+import { measureContention, type ContentionResult } from "./contention.js";
+import { measureFleet, renderFleet, type FleetResult } from "./fleet.js";
 import { measureIdle, type IdleResult, type WatcherBackend } from "./idle.js";
 import { measureLatency, type LatencyResult } from "./latency.js";
+import {
+  measureLargeTree,
+  measureOperations,
+  type Dvcs,
+  type LargeTreeResult,
+  type OperationRow,
+  type OperationsResult,
+} from "./operations.js";
 import { measureStartup, type StartupResult } from "./startup.js";
 import { existsSync } from "node:fs";
+import { table } from "./text-table.js";
 
-const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup] [--runs N]
-                       [--idle-window SECONDS] [--out FILE]
+const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup,ops,large,fleet,contention]
+                       [--runs N] [--idle-window SECONDS] [--large-files N] [--dvcs LIST] [--machines 8,16]
+                       [--seed N] [--out FILE]
 
   --quick        a few minutes at most: 5 latency and channel runs, the 2,000-file burst, idle at 1 and
                  2,000 files with a 5 s window, no 100,000-file startup
   --only LIST    run only these sections (comma-separated)
   --runs N       latency runs, and runs per channel (default 20)
   --idle-window  seconds of the idle CPU window (default 20)
+  --large-files  files in the large-tree section (default 100,000; 20,000 with --quick)
+  --dvcs LIST    DVCSs of the ops section (default git,hg,bzr)
+  --machines     fleet and contention sizes (default 8,16; --quick: 8)
+  --seed N       the fleet workload's seed (default 20261205)
   --out FILE     JSON output (default bench/results/latest.json)
 `;
 
@@ -28,6 +44,10 @@ interface Options {
   sections: Set<string>;
   runs: number;
   idleWindowS: number;
+  largeFiles: number;
+  dvcs: Dvcs[];
+  machines: number[];
+  seed: number;
   out: string;
 }
 
@@ -39,6 +59,10 @@ function parseOptions(argv: string[]): Options {
       only: { type: "string" },
       runs: { type: "string" },
       "idle-window": { type: "string" },
+      "large-files": { type: "string" },
+      dvcs: { type: "string" },
+      machines: { type: "string" },
+      seed: { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -48,7 +72,17 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const all = ["latency", "channels", "burst", "idle", "startup"];
+  const all = [
+    "latency",
+    "channels",
+    "burst",
+    "idle",
+    "startup",
+    "ops",
+    "large",
+    "fleet",
+    "contention",
+  ];
   const sections = new Set(values.only ? values.only.split(",").map((s) => s.trim()) : all);
   for (const section of sections) {
     if (!all.includes(section)) throw new Error(`unknown section '${section}' (one of ${all})`);
@@ -59,24 +93,25 @@ function parseOptions(argv: string[]): Options {
     sections,
     runs: Number(values.runs ?? (values.quick ? 5 : 20)),
     idleWindowS: Number(values["idle-window"] ?? (values.quick ? 5 : 20)),
+    largeFiles: Number(values["large-files"] ?? (values.quick ? 20_000 : 100_000)),
+    dvcs: parseDvcs(values.dvcs ?? "git,hg,bzr"),
+    machines: (values.machines ?? (values.quick ? "8" : "8,16")).split(",").map(Number),
+    seed: Number(values.seed ?? "20261205"),
     out: values.out ?? join(REPO_ROOT, "bench", "results", "latest.json"),
   };
 }
 
+function parseDvcs(list: string): Dvcs[] {
+  const known: readonly string[] = ["git", "hg", "bzr"];
+  const names = list.split(",").map((s) => s.trim());
+  for (const name of names)
+    if (!known.includes(name))
+      throw new Error(`unknown dvcs '${name}' (one of ${known.join(",")})`);
+  return names as Dvcs[];
+}
+
 const fmt = (value: number | null | undefined, digits = 0) =>
   value === null || value === undefined || Number.isNaN(value) ? "—" : value.toFixed(digits);
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, col) => cell.padEnd(widths[col]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
@@ -89,7 +124,7 @@ function renderLatency(l: LatencyResult): string {
       ["", "p50 ms", "p95 ms", "min", "max"],
       ["latency", fmt(l.latency.p50), fmt(l.latency.p95), fmt(l.latency.min), fmt(l.latency.max)],
       [
-        "raw git (status+add+commit+push+fetch+merge)",
+        "raw chain (add -A, commit, push; pull)",
         fmt(l.rawGit.total.p50),
         fmt(l.rawGit.total.p95),
         fmt(l.rawGit.total.min),
@@ -127,18 +162,18 @@ function renderChannels(c: ChannelsResult): string {
     `Through a channel, write in A → content in B (commitDelay ${c.delays.commitDelay} ms, pushDelay ${c.delays.pushDelay} ms, no interval pulls)`,
     table([
       ["", "runs", "failed", "p50 ms", "p95 ms", "min", "max", "target p50", ""],
-      [
-        "raw git (same run)",
-        String(c.rawGit.total.runs),
-        "",
-        fmt(c.rawGit.total.p50),
-        fmt(c.rawGit.total.p95),
-        fmt(c.rawGit.total.min),
-        fmt(c.rawGit.total.max),
-        "",
-        "",
-      ],
       ...c.channels.flatMap((ch) => [
+        [
+          `${ch.channel} raw chain: add -A, commit, push; pull (alternating)`,
+          String(ch.rawChain.total.runs),
+          "",
+          fmt(ch.rawChain.total.p50),
+          fmt(ch.rawChain.total.p95),
+          fmt(ch.rawChain.total.min),
+          fmt(ch.rawChain.total.max),
+          "",
+          "",
+        ],
         [
           `${ch.channel} latency`,
           String(ch.latency.runs),
@@ -149,6 +184,17 @@ function renderChannels(c: ChannelsResult): string {
           fmt(ch.latency.max),
           `≤ ${fmt(ch.targetLatencyP50Ms)}`,
           yes(ch.latencyTargetMet),
+        ],
+        [
+          `  ${ch.channel} overhead = latency − delays − raw chain`,
+          "",
+          "",
+          fmt(ch.overheadP50Ms),
+          "",
+          "",
+          "",
+          `≤ ${ch.targetOverheadP50Ms}`,
+          yes(ch.overheadTargetMet),
         ],
         [
           `  ${ch.channel} delivery (sent → received)`,
@@ -226,6 +272,67 @@ function renderStartup(s: StartupResult): string {
   ].join("\n");
 }
 
+function renderOperationRows(title: string, rows: readonly OperationRow[]): string {
+  return [
+    title,
+    table([
+      [
+        "dvcs",
+        "operation",
+        "autosync p50/p95 ms",
+        "raw p50/p95 ms",
+        "ratio",
+        "procs auto/raw",
+        "target",
+        "",
+        "raw = ",
+      ],
+      ...rows.map((r) => [
+        r.dvcs,
+        r.operation,
+        `${fmt(r.autosync.p50)}/${fmt(r.autosync.p95)}`,
+        `${fmt(r.rawTime.p50)}/${fmt(r.rawTime.p95)}`,
+        fmt(r.ratio, 2),
+        `${fmt(r.autosyncProcesses)}/${fmt(r.rawProcesses)}`,
+        `≤ ${r.target}`,
+        r.met ? "met" : "MISSED",
+        r.raw,
+      ]),
+    ]),
+    "",
+  ].join("\n");
+}
+
+function renderOperations(o: OperationsResult): string {
+  return [
+    renderOperationRows(
+      `Per operation, autosync beside the raw commands, alternating (${o.runs} runs; ratio = p50/p50)`,
+      o.rows,
+    ),
+    ...o.failed.map((f) => `${f.dvcs}: FAILED ${f.message.split("\n")[0]}`),
+    `JSON ${JSON.stringify(o.rows.map(({ dvcs, operation, autosync, rawTime, ratio, autosyncProcesses, rawProcesses, target, met }) => ({ dvcs, operation, p50: autosync.p50, p95: autosync.p95, rawP50: rawTime.p50, rawP95: rawTime.p95, ratio, processes: autosyncProcesses, rawProcesses, target, met })))}`,
+    "",
+  ].join("\n");
+}
+
+function renderContention(results: ContentionResult[]): string {
+  return [
+    "Contention, raw git: n machines commit one new file at once (2 runs each, alternating)",
+    table([
+      ["design", "machines", "ms (each run)", "pushes", "rejected", "merges"],
+      ...results.map((r) => [
+        r.design,
+        String(r.machines),
+        fmt(r.ms),
+        String(r.pushes),
+        String(r.rejected),
+        String(r.merges),
+      ]),
+    ]),
+    "",
+  ].join("\n");
+}
+
 /** Ctrl-C or a timeout: run the scopes' cleanups (child daemons, temp dirs) before exiting. */
 function exitOnSignal(): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -247,6 +354,10 @@ async function main(): Promise<void> {
     bursts?: BurstResult[];
     idle?: IdleResult[];
     startup?: StartupResult;
+    operations?: OperationsResult;
+    largeTree?: LargeTreeResult;
+    fleet?: FleetResult[];
+    contention?: ContentionResult[];
   } = {};
 
   const errors: { section: string; message: string }[] = [];
@@ -302,12 +413,63 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${renderIdle(results.idle)}\n`);
   }
+  if (options.sections.has("ops")) {
+    await section("ops", async () => {
+      results.operations = await measureOperations({
+        runs: options.runs,
+        bigFiles: 2000,
+        dvcs: options.dvcs,
+        log,
+      });
+      process.stdout.write(`${renderOperations(results.operations)}\n`);
+      for (const { dvcs, message } of results.operations.failed)
+        errors.push({ section: `ops ${dvcs}`, message });
+    });
+  }
+  if (options.sections.has("large")) {
+    await section("large", async () => {
+      results.largeTree = await measureLargeTree({
+        files: options.largeFiles,
+        runs: Math.max(3, Math.ceil(options.runs / 2)),
+        log,
+      });
+      process.stdout.write(
+        `${renderOperationRows(`Large tree (setup ${fmt(results.largeTree.setupS)} s)`, [results.largeTree.row])}\n`,
+      );
+    });
+  }
   if (options.sections.has("startup")) {
     await section("startup", async () => {
       log("startup: 100,000-file tree, one change made while down");
       results.startup = await measureStartup(100_000, "native");
       process.stdout.write(`${renderStartup(results.startup)}\n`);
     });
+  }
+
+  if (options.sections.has("fleet")) {
+    results.fleet = [];
+    for (const machines of options.machines) {
+      await section(`fleet ${machines}`, async () => {
+        log(`fleet: ${machines} machines, the careful loop then autosync, seed ${options.seed}`);
+        const result = await measureFleet(machines, { seed: options.seed, seconds: 15 });
+        results.fleet!.push(result);
+        process.stdout.write(`${renderFleet(result)}\n`);
+      });
+    }
+  }
+  if (options.sections.has("contention")) {
+    results.contention = [];
+    // Alternating designs, so a burst of load elsewhere on the box hits both alike.
+    for (let round = 0; round < 2; round++) {
+      for (const machines of options.machines) {
+        for (const design of ["serial", "synced"] as const) {
+          await section(`contention ${design} ${machines}`, async () => {
+            results.contention!.push(await measureContention(design, machines));
+          });
+        }
+      }
+    }
+    process.stdout.write(`${renderContention(results.contention)}\n`);
   }
 
   const commit = (() => {

@@ -23,12 +23,22 @@ import {
   RemoteUnreachable,
   withLocalCommit,
 } from "./operation-failure.js";
+import type { CommandResult } from "../runtime/command-runner.js";
 import type { OperationsOptions } from "./operations-options.js";
 import { chunkPaths, RecipeCommands, splitNul } from "./recipe-commands.js";
 import { stripCredentials } from "./remote-url.js";
 import { findGitUpstream, type GitUpstream } from "./git-upstream.js";
 import { findLockFiles, removeStaleLocks } from "./stale-locks.js";
 import { gitOfflineReason } from "./git-offline.js";
+import { fileStamp } from "./file-stamp.js";
+import {
+  configPath,
+  locateGitDirs,
+  mergeHeadExists,
+  readHeadRef,
+  readRef,
+  type GitDirs,
+} from "./git-ref-files.js";
 import type { RepoDescription, RepoOperations } from "./repo-operations.js";
 import { undecodableNames, unstorableList } from "./unstorable-names.js";
 
@@ -73,8 +83,20 @@ class GitOperations implements RepoOperations {
   private readonly host: string;
   private readonly now: () => number;
   private cachedGitDir: string | undefined;
+  private cachedDirs: GitDirs | undefined;
+  /**
+   * Facts that rarely change, asked once and kept for the life of this instance (see
+   * docs/architecture.md, "What the operations remember"). All but the roots hang on the config
+   * file: a changed stamp (re-pointed remote, renamed branch, new upstream, identity set or
+   * removed in the repository) drops them, and so does a failed push or fetch.
+   */
+  private configSeen: string | undefined;
   /** `user.email` was set when last asked (see identityEnv). */
   private identityConfigured = false;
+  private cachedUpstream: { branch: string; upstream: GitUpstream } | undefined;
+  private cachedRemoteUrl: { remote: string; url: string | undefined } | undefined;
+  /** Root commits of the history as of `checkedAt`; a later HEAD only adds the new ones. */
+  private roots: { ids: Set<string>; checkedAt: string } | undefined;
 
   constructor(private readonly options: OperationsOptions) {
     this.git = new RecipeCommands(options);
@@ -87,6 +109,7 @@ class GitOperations implements RepoOperations {
   async run(request: OperationRequest): Promise<OperationResult> {
     const unhealthy = await unhealthyResult(this.root, this.options.recipe.marker, request.kind);
     if (unhealthy) return unhealthy;
+    await this.dropFactsIfConfigChanged();
     const recovered = await this.recoverInterruptedMerge().catch((error: unknown) => error);
     if (recovered instanceof Error) {
       return { kind: request.kind, outcome: "failed", message: recovered.message };
@@ -208,8 +231,23 @@ class GitOperations implements RepoOperations {
       ),
     ];
     if (paths.length === 0) return undefined;
-    await this.stage(paths);
-    const result = await this.runWithIdentity("commit", { message });
+    const parent = await this.head();
+    // Commit also concludes a merge someone left open, and a merge commit may add roots.
+    const plain = !(await this.mergeInProgress());
+    // Edits and deletions of tracked files (the usual sync of an edited file) need no staging
+    // process: `git commit --only -- <paths>` records exactly those paths as they are on disk.
+    // New files must be added first, and git refuses a partial commit during a merge.
+    const onlyTracked =
+      plain &&
+      this.git.argv("commit", { message })[1] === "commit" &&
+      entries.every((entry) => entry.action === "modified" || entry.action === "deleted") &&
+      chunkPaths(paths).length === 1;
+    if (!onlyTracked) await this.stage(paths);
+    const result = await this.runWithIdentity(
+      "commit",
+      { message },
+      onlyTracked ? ["--only", "--", ...paths] : [],
+    );
     if (result.failed) {
       if (
         /nothing (added )?to commit|no changes added to commit/.test(result.stdout + result.stderr)
@@ -218,7 +256,11 @@ class GitOperations implements RepoOperations {
       }
       throw commandFailure(result);
     }
-    return this.head();
+    const head = await this.head();
+    // A commit on top of a head whose roots are known adds no root (a merge commit might).
+    const roots = this.roots;
+    if (plain && head !== undefined && roots && roots.checkedAt === parent) roots.checkedAt = head;
+    return head;
   }
 
   /**
@@ -284,15 +326,21 @@ class GitOperations implements RepoOperations {
    * wants a name, from config or the passwd entry): when git still refuses, retry once with
    * the fallback identity.
    */
-  private async runWithIdentity(name: "commit" | "merge", values: PlaceholderValues) {
+  private async runWithIdentity(
+    name: "commit" | "merge",
+    values: PlaceholderValues,
+    /** Arguments after the recipe's argv (the paths of a commit of tracked files). */
+    extra: readonly string[] = [],
+  ) {
+    const argv = [...this.git.argv(name, values), ...extra];
     const env = await this.identityEnv();
-    const result = await this.git.run(name, values, { env });
+    const result = await this.git.runArgv(argv, { env });
     if (!result.failed || Object.keys(env).length > 0 || !NO_IDENTITY.test(result.stderr)) {
       return result;
     }
     this.identityConfigured = false;
     if (name === "merge" && (await this.mergeInProgress())) return result;
-    return this.git.run(name, values, { env: await this.identityEnv(true) });
+    return this.git.runArgv(argv, { env: await this.identityEnv(true) });
   }
 
   // ---- push ---------------------------------------------------------------------------------
@@ -302,8 +350,11 @@ class GitOperations implements RepoOperations {
     const head = await this.head();
     // Nothing committed yet: nothing to push (the first commit will be pushed).
     if (head === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
-    const { remote, remoteBranch } = await this.upstream(branch);
-    const result = await this.git.run("push", { remote, remoteBranch, branch }, { network: true });
+    const result = await this.withRemote(branch, ({ remote, remoteBranch }) =>
+      this.git.run("push", { remote, remoteBranch, branch }, { network: true }),
+    );
+    // --set-upstream rewrote the config: that change is ours, not a reason to ask again.
+    this.configSeen = await fileStamp([configPath(await this.gitDirs())]);
     // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref on stdout.
     const refLines = result.stdout.split("\n").filter((line) => /^[ +\-*!=]\t/.test(line));
     if (!result.failed) {
@@ -343,14 +394,18 @@ class GitOperations implements RepoOperations {
     const branch = await this.currentBranch();
     if (await this.mergeInProgress())
       throw new OperationFailure(operationsMessages.mergeInProgress);
-    const { remote, remoteBranch } = await this.upstream(branch);
     const startHead = await this.head();
     // The announcing machine first (peers.pullFromOrigin); whatever it did, the central remote
     // follows, so the remote stays the authority and the push after the pull keeps it so.
     const fromOrigin = request.origin
       ? await this.pullFromOrigin(request, request.origin, made)
       : undefined;
-    const fetched = await this.git.run("fetch", { remote }, { network: true });
+    let upstream = await this.upstream(branch);
+    const fetched = await this.withRemote(branch, (used) => {
+      upstream = used;
+      return this.git.run("fetch", { remote: used.remote }, { network: true });
+    });
+    const { remote, remoteBranch } = upstream;
     if (fetched.failed) {
       // What came from the origin stays merged: it is committed, and the engine retries the
       // remote (and pushes) once it is back.
@@ -391,7 +446,7 @@ class GitOperations implements RepoOperations {
       );
     }
 
-    const { oldHead, conflicts } = await this.mergeWithLocalWork(
+    const { oldHead, conflicts, incoming } = await this.mergeWithLocalWork(
       request,
       remoteRef,
       `${remote}/${remoteBranch}`,
@@ -401,7 +456,11 @@ class GitOperations implements RepoOperations {
     const newHead = await this.head();
     if (newHead === undefined)
       throw new OperationFailure(operationsMessages.mergeFailed("no HEAD"));
-    const changedPaths = await this.changedPaths(oldHead, newHead);
+    // A fast-forward changed exactly what came in, which the merge already listed.
+    const changedPaths =
+      newHead === remoteHead && incoming !== undefined
+        ? incoming
+        : await this.changedPaths(oldHead, newHead);
     // HEAD now contains the remote's head, so anything else is ours to push.
     const needsPush = newHead !== remoteHead;
     return this.withOrigin(
@@ -431,9 +490,9 @@ class GitOperations implements RepoOperations {
       }
     }
     oldHead ??= await this.head();
-    const movedAside = await this.moveIgnoredFilesAside(oldHead, ref, request);
-    const conflicts = [...movedAside, ...(await this.merge(request, ref, label))];
-    return { oldHead, conflicts };
+    const { moved, incoming } = await this.moveIgnoredFilesAside(oldHead, ref, request);
+    const conflicts = [...moved, ...(await this.merge(request, ref, label))];
+    return { oldHead, conflicts, incoming };
   }
 
   /**
@@ -520,13 +579,22 @@ class GitOperations implements RepoOperations {
     oldHead: string | undefined,
     remoteRef: string,
     request: PullRequest,
-  ): Promise<ConflictCopy[]> {
-    if (oldHead === undefined || !this.git.has("ignoredPaths")) return [];
+  ): Promise<{ moved: ConflictCopy[]; incoming: string[] | undefined }> {
+    if (oldHead === undefined || !this.git.has("ignoredPaths"))
+      return { moved: [], incoming: undefined };
     const incoming = splitNul(
       (await this.git.ok("changedPaths", { from: oldHead, to: remoteRef })).stdout,
     );
+    // Only a path that exists here can be an ignored file in the way: files that arrive new
+    // (the usual case) need no `ls-files` process.
+    const present: string[] = [];
+    await Promise.all(
+      incoming.map(async (path) => {
+        if (await lstat(join(this.root, path)).catch(() => undefined)) present.push(path);
+      }),
+    );
     const endangered: string[] = [];
-    for (const chunk of chunkPaths(incoming)) {
+    for (const chunk of chunkPaths(present)) {
       endangered.push(...splitNul((await this.git.ok("ignoredPaths", { paths: chunk })).stdout));
     }
     const moved: ConflictCopy[] = [];
@@ -546,7 +614,7 @@ class GitOperations implements RepoOperations {
       await rm(absolute);
       moved.push({ path, copyPath: written.copyPath, kind: "both-added" });
     }
-    return moved;
+    return { moved, incoming };
   }
 
   private async excludeLocally(path: string) {
@@ -828,25 +896,44 @@ class GitOperations implements RepoOperations {
   // ---- small queries ------------------------------------------------------------------------
 
   private async head(): Promise<string | undefined> {
+    const dirs = await this.gitDirs();
+    const ref = await readHeadRef(dirs);
+    if (ref && "detached" in ref) return ref.detached;
+    if (ref) {
+      const id = await readRef(dirs, `refs/heads/${ref.branch}`);
+      if (id !== undefined) return id ?? undefined;
+    }
     const result = await this.git.run("head");
     const head = result.stdout.trim();
     return result.failed || head === "" ? undefined : head;
   }
 
   private async resolve(ref: string): Promise<string | undefined> {
+    if (ref.startsWith("refs/")) {
+      const id = await readRef(await this.gitDirs(), ref);
+      if (id !== undefined) return id ?? undefined;
+    }
     const result = await this.git.run("resolveRef", { ref });
     const id = result.stdout.trim();
     return result.failed || id === "" ? undefined : id;
   }
 
   private async currentBranch(): Promise<string> {
-    const result = await this.git.run("branch");
-    const branch = result.stdout.trim();
-    if (result.failed || branch === "") throw new OperationFailure(operationsMessages.detachedHead);
+    const branch = await this.branchName();
+    if (branch === undefined) throw new OperationFailure(operationsMessages.detachedHead);
     return branch;
   }
 
+  private async branchName(): Promise<string | undefined> {
+    const ref = await readHeadRef(await this.gitDirs());
+    if (ref) return "branch" in ref ? ref.branch : undefined;
+    const result = await this.git.run("branch");
+    return result.failed ? undefined : result.stdout.trim() || undefined;
+  }
+
   private async mergeInProgress(): Promise<boolean> {
+    const known = await mergeHeadExists(await this.gitDirs());
+    if (known !== undefined) return known;
     return !(await this.git.run("mergeInProgress")).failed;
   }
 
@@ -855,31 +942,94 @@ class GitOperations implements RepoOperations {
     return Number.parseInt(result.stdout.trim(), 10) || 0;
   }
 
-  private upstream(branch: string): Promise<GitUpstream> {
-    return findGitUpstream(this.git, branch);
+  /** The branch's upstream, else `origin` (or the only remote) with the same branch name. */
+  private async upstream(branch: string): Promise<GitUpstream> {
+    if (this.cachedUpstream?.branch === branch) return this.cachedUpstream.upstream;
+    const upstream = await findGitUpstream(this.git, branch);
+    this.cachedUpstream = { branch, upstream };
+    return upstream;
+  }
+
+  /**
+   * Runs a push or fetch against the cached upstream. When it fails, the remote facts are
+   * forgotten (the remote may have been renamed, removed or re-pointed) and, if the upstream
+   * asked afresh differs from the one used, the command runs once more against it.
+   */
+  private async withRemote(
+    branch: string,
+    command: (upstream: GitUpstream) => Promise<CommandResult>,
+  ): Promise<CommandResult> {
+    const used = await this.upstream(branch);
+    const result = await command(used);
+    if (!result.failed) return result;
+    this.forgetRemoteFacts();
+    const fresh = await this.upstream(branch).catch(() => used);
+    if (fresh.remote === used.remote && fresh.remoteBranch === used.remoteBranch) return result;
+    return command(fresh);
+  }
+
+  private forgetRemoteFacts(): void {
+    this.cachedUpstream = undefined;
+    this.cachedRemoteUrl = undefined;
+  }
+
+  /** Drops what the config file holds when someone (the user, another tool) changed it. */
+  private async dropFactsIfConfigChanged(): Promise<void> {
+    const stamp = await fileStamp([configPath(await this.gitDirs())]);
+    if (stamp === this.configSeen) return;
+    this.forgetRemoteFacts();
+    this.identityConfigured = false;
+    this.configSeen = stamp;
   }
 
   // ---- describe, locks ----------------------------------------------------------------------
 
+  /**
+   * Facts for announcements, from the files and the caches: after a push (when the runner asks)
+   * it runs no process at all unless history arrived from elsewhere (new roots are looked for
+   * among the new commits only) or the config changed (the remote URL is asked again).
+   */
   async describe(): Promise<RepoDescription> {
+    await this.dropFactsIfConfigChanged();
     const head = await this.head();
-    const branchResult = await this.git.run("branch");
-    const branch = branchResult.failed ? undefined : branchResult.stdout.trim() || undefined;
-    let repositoryId: string | undefined;
-    if (head !== undefined && this.git.has("rootId")) {
-      const roots = await this.git.run("rootId");
-      // Several roots after merging unrelated histories: the smallest id is the same everywhere.
-      if (!roots.failed) repositoryId = roots.stdout.split("\n").filter(Boolean).sort()[0];
+    const branch = await this.branchName();
+    const repositoryId = head === undefined ? undefined : await this.repositoryId(head);
+    return { repositoryId, remoteUrl: await this.remoteUrl(branch), head, branch };
+  }
+
+  /** The smallest root commit: the same in every clone, also after merging unrelated histories. */
+  private async repositoryId(head: string): Promise<string | undefined> {
+    if (!this.git.has("rootId")) return undefined;
+    if (this.roots?.checkedAt !== head) {
+      const known = this.roots;
+      // Only the commits that arrived since the roots were last counted can hold new ones.
+      const since = known
+        ? await this.git.runArgv([...this.git.argv("rootId"), `^${known.checkedAt}`])
+        : undefined;
+      const result = since && !since.failed ? since : await this.git.run("rootId");
+      if (result.failed) return undefined;
+      const found = result.stdout.split("\n").filter(Boolean);
+      const ids = since === result && known ? new Set([...known.ids, ...found]) : new Set(found);
+      this.roots = { ids, checkedAt: head };
     }
-    let remoteUrl: string | undefined;
+    return [...this.roots.ids].sort()[0];
+  }
+
+  private async remoteUrl(branch: string | undefined): Promise<string | undefined> {
+    let remote: string;
     try {
-      const { remote } = await this.upstream(branch ?? "HEAD");
-      const url = await this.git.run("remoteUrl", { remote });
-      if (!url.failed && url.stdout.trim() !== "") remoteUrl = stripCredentials(url.stdout.trim());
+      remote = (await this.upstream(branch ?? "HEAD")).remote;
     } catch {
-      remoteUrl = undefined; // no remote configured
+      return undefined; // no remote configured
     }
-    return { repositoryId, remoteUrl, head, branch };
+    if (this.cachedRemoteUrl?.remote === remote) return this.cachedRemoteUrl.url;
+    const result = await this.git.run("remoteUrl", { remote });
+    const url =
+      !result.failed && result.stdout.trim() !== ""
+        ? stripCredentials(result.stdout.trim())
+        : undefined;
+    this.cachedRemoteUrl = { remote, url };
+    return url;
   }
 
   /** The metadata directory; a linked worktree's `.git` file points elsewhere. */
@@ -891,6 +1041,14 @@ class GitOperations implements RepoOperations {
       return this.cachedGitDir;
     }
     return join(this.root, this.options.recipe.metadataDir);
+  }
+
+  private async gitDirs(): Promise<GitDirs> {
+    if (this.cachedDirs) return this.cachedDirs;
+    const dirs = await locateGitDirs(await this.gitDir());
+    // Kept only once git itself named the directory (gitDir's fallback is a guess).
+    if (this.cachedGitDir !== undefined) this.cachedDirs = dirs;
+    return dirs;
   }
 
   async recoverStaleLocks(): Promise<string[]> {

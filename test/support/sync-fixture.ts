@@ -277,6 +277,20 @@ export class SyncFixture {
     return Number(out.trim());
   }
 
+  async remoteMergeCount(ref = "main"): Promise<number> {
+    this.requireGit("remoteMergeCount");
+    const args = ["--git-dir", this.remote, "rev-list", "--merges", "--count", ref];
+    return Number((await this.run("git", args)).trim());
+  }
+
+  /** Each copy's config announces over this MQTT broker (written before `start`). */
+  async writeMqttConfigs(url: string, topicPrefix: string): Promise<void> {
+    for (const copy of this.copies) {
+      const config = { ...this.configFor(copy), channels: { mqtt: { url, topicPrefix } } };
+      await writeFile(copy.configPath, stringify(config));
+    }
+  }
+
   async remoteHead(ref = "main"): Promise<string> {
     this.requireGit("remoteHead");
     return (await this.run("git", ["--git-dir", this.remote, "rev-parse", ref])).trim();
@@ -441,6 +455,16 @@ export class AutosyncProcess {
     await this.waitForEvent(
       "the startup pull to finish",
       (event) => event.type === "operationFinished" && event.operation === "pull",
+      { timeoutMs },
+    );
+  }
+
+  /** Waits until the channel (mqtt, xmpp) says it is connected. */
+  async waitChannelConnected(channel: string, timeoutMs = 30_000): Promise<void> {
+    await this.waitForEvent(
+      `${this.copy.host} to connect over ${channel}`,
+      (event) =>
+        event.type === "channelStatus" && event.channel === channel && event.status === "connected",
       { timeoutMs },
     );
   }

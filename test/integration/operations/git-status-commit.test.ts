@@ -308,3 +308,32 @@ test("a name that is not UTF-8 is reported as unstorable and left on disk; a rea
   ]);
   assert.equal(await readFile(latin1, "utf8"), "latin-1 name\n", "untouched on disk");
 });
+
+test("edits and deletions of tracked files commit without staging, exactly those paths, odd names too", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  const names = ["-dash.md", "with space.md", "[glob]*.md", "gone.md", "untouched.md"];
+  for (const name of names) await writeFile(join(a.dir, name), `old ${name}`);
+  assert.equal((await commitAll(a.ops)).outcome, "committed");
+  await writeFile(join(a.dir, "-dash.md"), "new dash");
+  await writeFile(join(a.dir, "with space.md"), "new space");
+  await writeFile(join(a.dir, "[glob]*.md"), "new glob");
+  await rm(join(a.dir, "gone.md"));
+  // Staged by hand and not among the entries: stays staged, out of this commit.
+  await writeFile(join(a.dir, "untouched.md"), "staged by hand");
+  await a.git("add", "untouched.md");
+  const entries = [
+    { path: "-dash.md", action: "modified" },
+    { path: "with space.md", action: "modified" },
+    { path: "[glob]*.md", action: "modified" },
+    { path: "gone.md", action: "deleted" },
+  ] as const;
+  const result = await a.ops.run({ kind: "commit", entries, message: "edits" });
+  assert.equal(result.outcome, "committed");
+  assert.equal(
+    await a.git("show", "--name-status", "--format=", "HEAD"),
+    "M\t-dash.md\nM\t[glob]*.md\nD\tgone.md\nM\twith space.md\n",
+  );
+  assert.equal(await a.git("show", "HEAD:with space.md"), "new space");
+  assert.equal(await a.git("status", "--porcelain"), "M  untouched.md\n");
+});

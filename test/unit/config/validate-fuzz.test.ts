@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { runCli } from "../../../src/cli/run-cli.js";
+import { seededRandom } from "../../support/seeded-random.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { captureIo } from "./cli-io.js";
 
@@ -12,18 +13,6 @@ const example = fileURLToPath(new URL("../../../autosync.config.yaml", import.me
 const gitRecipe = fileURLToPath(new URL("../../../recipes/git.yaml", import.meta.url));
 const DOCUMENTS = 3000;
 const SEED = Number(process.env.AUTOSYNC_FUZZ_SEED ?? 20261125);
-
-/** mulberry32: a small seeded generator, so a failing document can be reproduced from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SWAPS = [
   "[]",
@@ -153,7 +142,7 @@ test(`validate survives ${DOCUMENTS} random and mutated documents with exit 0 or
   const { dir, cleanup } = await makeTempDir("autosync-fuzz-");
   after(cleanup);
   const seeds = [await readFile(example, "utf8"), await readFile(gitRecipe, "utf8")];
-  const next = random(SEED);
+  const next = seededRandom(SEED);
   const file = join(dir, "fuzz.yaml");
   const codes = { 0: 0, 1: 0 };
   for (let index = 0; index < DOCUMENTS; index++) {
