@@ -57,6 +57,8 @@ interface Upstream {
   remote: string;
   /** Branch name on the remote (without refs/heads/). */
   remoteBranch: string;
+  /** Read from the branch's config (not guessed): the push need not record it again. */
+  configured?: boolean;
 }
 
 /** One side of an unmerged path, from `git ls-files --unmerged`. */
@@ -355,11 +357,20 @@ class GitOperations implements RepoOperations {
     const head = await this.head();
     // Nothing committed yet: nothing to push (the first commit will be pushed).
     if (head === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
-    const result = await this.withRemote(branch, ({ remote, remoteBranch }) =>
-      this.git.run("push", { remote, remoteBranch, branch }, { network: true }),
-    );
+    let recorded = false;
+    const result = await this.withRemote(branch, ({ remote, remoteBranch, configured }) => {
+      const argv = this.git.argv("push", { remote, remoteBranch, branch });
+      // --set-upstream rewrites (locks, writes, renames) the config on every push; once the
+      // config names this very upstream, that is work for nothing.
+      const push = configured ? argv.filter((arg) => arg !== "--set-upstream") : argv;
+      recorded ||= push.includes("--set-upstream");
+      return this.git.runArgv(push, { network: true });
+    });
     // --set-upstream rewrote the config: that change is ours, not a reason to ask again.
-    this.configSeen = await fileStamp([configPath(await this.gitDirs())]);
+    if (recorded) {
+      this.configSeen = await fileStamp([configPath(await this.gitDirs())]);
+      if (!result.failed && this.cachedUpstream) this.cachedUpstream.upstream.configured = true;
+    }
     // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref on stdout.
     const refLines = result.stdout.split("\n").filter((line) => /^[ +\-*!=]\t/.test(line));
     if (!result.failed) {
@@ -960,7 +971,7 @@ class GitOperations implements RepoOperations {
       const result = await this.git.run("upstream", { branch });
       const [remote = "", mergeRef = ""] = result.stdout.replace(/\n$/, "").split("\0");
       if (!result.failed && remote !== "" && remote !== "." && mergeRef.startsWith("refs/heads/")) {
-        return { remote, remoteBranch: mergeRef.slice("refs/heads/".length) };
+        return { remote, remoteBranch: mergeRef.slice("refs/heads/".length), configured: true };
       }
     }
     const remotes = (await this.git.ok("remotes")).stdout.split("\n").filter(Boolean);
