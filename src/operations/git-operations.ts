@@ -407,10 +407,13 @@ class GitOperations implements RepoOperations {
   }
 
   private async pullInto(request: PullRequest, made: LocalCommit[]): Promise<PullResult> {
-    const branch = await this.currentBranch();
-    if (await this.mergeInProgress())
-      throw new OperationFailure(operationsMessages.mergeInProgress);
-    const startHead = await this.head();
+    // File reads, no process: asked together.
+    const [branch, merging, startHead] = await Promise.all([
+      this.currentBranch(),
+      this.mergeInProgress(),
+      this.head(),
+    ]);
+    if (merging) throw new OperationFailure(operationsMessages.mergeInProgress);
     // The announcing machine first (peers.pullFromOrigin); whatever it did, the central remote
     // follows, so the remote stays the authority and the push after the pull keeps it so.
     const fromOrigin = request.origin
