@@ -488,7 +488,7 @@ export async function measureLargeTree(options: {
     }
     await rawCommit(world.sh, "git", seed, "large tree");
     for (const remote of ["remote-auto", "remote-raw"]) {
-      await world.sh(world.dir, ["git", "push", "-q", join(world.dir, remote), "main"]);
+      await world.sh(seed, ["git", "push", "-q", join(world.dir, remote), "main"]);
     }
     const auto = await world.clone("large-auto", "auto");
     const raw = await world.clone("large-raw", "raw");

@@ -14,7 +14,7 @@ import { commitIdentityEnv } from "./commit-identity.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { withSizes } from "./entry-sizes.js";
 import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
-import { describeRepository } from "./describe-repository.js";
+import { CachedDescription, describeRepository } from "./describe-repository.js";
 import { runWhenHealthy } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
@@ -78,6 +78,7 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   const brz = recipe.commands.status[0];
   let identityEnv: Promise<Record<string, string>> | undefined;
   const journal = mergeJournal(root, recipe.metadataDir);
+  let description: CachedDescription | undefined;
 
   const wanted = (path: string) => isStorableInBzr(path) && !isIgnored(path);
   const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
@@ -252,7 +253,11 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       const upToDate = /No new revisions or tags to push/i.test(output);
       return { kind: "push", outcome: upToDate ? "up-to-date" : "pushed", head: id };
     }
-    if (DIVERGED.test(output)) return { kind: "push", outcome: "rejected" };
+    if (DIVERGED.test(output)) {
+      // History may have been rewritten here or there: the next describe asks everything.
+      description?.forget();
+      return { kind: "push", outcome: "rejected" };
+    }
     if (OFFLINE.test(output)) throw new RemoteUnreachable(lastLine(result));
     throw commandFailure(result);
   }
@@ -525,7 +530,14 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
 
   return {
     run: (request) => runWhenHealthy(root, recipe.marker, request, { status, commit, push, pull }),
-    describe: () => describeRepository(commands, REMOTE, head, revisionId),
+    describe: () => {
+      description ??= new CachedDescription(
+        () => describeRepository(commands, REMOTE, head, revisionId),
+        head,
+        [join(root, recipe.metadataDir, "branch", "branch.conf")],
+      );
+      return description.describe();
+    },
     async recoverStaleLocks(): Promise<string[]> {
       const removed: string[] = [];
       for (const lock of ["branch/lock", "checkout/lock", "repository/lock"]) {

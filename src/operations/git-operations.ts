@@ -350,11 +350,20 @@ class GitOperations implements RepoOperations {
     const head = await this.head();
     // Nothing committed yet: nothing to push (the first commit will be pushed).
     if (head === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
-    const result = await this.withRemote(branch, ({ remote, remoteBranch }) =>
-      this.git.run("push", { remote, remoteBranch, branch }, { network: true }),
-    );
+    let recorded = false;
+    const result = await this.withRemote(branch, ({ remote, remoteBranch, configured }) => {
+      const argv = this.git.argv("push", { remote, remoteBranch, branch });
+      // --set-upstream rewrites (locks, writes, renames) the config on every push; once the
+      // config names this very upstream, that is work for nothing.
+      const push = configured ? argv.filter((arg) => arg !== "--set-upstream") : argv;
+      recorded ||= push.includes("--set-upstream");
+      return this.git.runArgv(push, { network: true });
+    });
     // --set-upstream rewrote the config: that change is ours, not a reason to ask again.
-    this.configSeen = await fileStamp([configPath(await this.gitDirs())]);
+    if (recorded) {
+      this.configSeen = await fileStamp([configPath(await this.gitDirs())]);
+      if (!result.failed && this.cachedUpstream) this.cachedUpstream.upstream.configured = true;
+    }
     // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref on stdout.
     const refLines = result.stdout.split("\n").filter((line) => /^[ +\-*!=]\t/.test(line));
     if (!result.failed) {
@@ -391,10 +400,13 @@ class GitOperations implements RepoOperations {
   }
 
   private async pullInto(request: PullRequest, made: LocalCommit[]): Promise<PullResult> {
-    const branch = await this.currentBranch();
-    if (await this.mergeInProgress())
-      throw new OperationFailure(operationsMessages.mergeInProgress);
-    const startHead = await this.head();
+    // File reads, no process: asked together.
+    const [branch, merging, startHead] = await Promise.all([
+      this.currentBranch(),
+      this.mergeInProgress(),
+      this.head(),
+    ]);
+    if (merging) throw new OperationFailure(operationsMessages.mergeInProgress);
     // The announcing machine first (peers.pullFromOrigin); whatever it did, the central remote
     // follows, so the remote stays the authority and the push after the pull keeps it so.
     const fromOrigin = request.origin

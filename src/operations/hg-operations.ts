@@ -6,7 +6,7 @@ import type { StatusEntry } from "../engine/status-entry.js";
 import { operationsMessages } from "../messages/operations-messages.js";
 import { isStorableInHg, parseHgStatus } from "../recipes/status-parsers/hg-status-parser.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
-import { describeRepository } from "./describe-repository.js";
+import { CachedDescription, describeRepository } from "./describe-repository.js";
 import { runWhenHealthy } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import {
@@ -64,6 +64,7 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
   const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
   let identityEnv: Promise<Record<string, string>> | undefined;
   const journal = mergeJournal(root, recipe.metadataDir);
+  let description: CachedDescription | undefined;
 
   const wanted = (path: string) => isStorableInHg(path) && !isIgnored(path);
   const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
@@ -186,7 +187,11 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
     if (result.exitCode === 1 && /no changes found/i.test(output)) {
       return { kind: "push", outcome: "up-to-date", head: node };
     }
-    if (REJECTED.test(output)) return { kind: "push", outcome: "rejected" };
+    if (REJECTED.test(output)) {
+      // History may have been rewritten here or there: the next describe asks everything.
+      description?.forget();
+      return { kind: "push", outcome: "rejected" };
+    }
     if (OFFLINE.test(output)) throw new RemoteUnreachable(lastLine(result));
     throw commandFailure(result);
   }
@@ -416,11 +421,18 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
 
   return {
     run: (request) => runWhenHealthy(root, recipe.marker, request, { status, commit, push, pull }),
-    describe: () =>
-      describeRepository(commands, REMOTE, head, (rootId) => {
-        const id = rootId.stdout.trim();
-        return rootId.failed || id === "" || NULL_NODE.test(id) ? undefined : id;
-      }),
+    describe: () => {
+      description ??= new CachedDescription(
+        () =>
+          describeRepository(commands, REMOTE, head, (rootId) => {
+            const id = rootId.stdout.trim();
+            return rootId.failed || id === "" || NULL_NODE.test(id) ? undefined : id;
+          }),
+        head,
+        [join(root, recipe.metadataDir, "hgrc"), join(root, recipe.metadataDir, "branch")],
+      );
+      return description.describe();
+    },
     async recoverStaleLocks(): Promise<string[]> {
       const removed: string[] = [];
       for (const lock of ["wlock", "store/lock"]) {
