@@ -18,7 +18,15 @@ export type EngineInput =
       pullUrl?: string;
     }
   | { type: "syncRequested" }
+  /** Also closes the commit-message prompt (Enter): its message goes with the held changes. */
   | { type: "commitRequested"; message?: string }
+  /**
+   * The terminal UI's commit-message prompt opened: the "commit after changes" quiet period
+   * waits for the user's message, never past its maxWait (maxCommitDelay).
+   */
+  | { type: "commitPromptOpened" }
+  /** The prompt closed without a message (Esc): held changes are committed as usual. */
+  | { type: "commitPromptClosed" }
   | { type: "pauseRequested" }
   | { type: "resumeRequested"; allowDeletions: boolean }
   /** Finish the operation in flight, run nothing new, then emit `stopped`. */
