@@ -101,7 +101,7 @@ function stampEvents(proc: AutosyncProcess): StampedEvent[] {
   return stamped;
 }
 
-async function channelConfig(
+export async function channelConfig(
   scope: BenchScope,
   channel: ChannelName,
 ): Promise<{ channels: (host: string) => Record<string, unknown>; env: NodeJS.ProcessEnv }> {

@@ -51,6 +51,11 @@ export interface EngineState {
   rng: number;
   paused?: PausedState;
   unhealthy?: UnhealthyState;
+  /**
+   * The terminal UI's commit-message prompt is open (see commit-prompt.ts); `defaultUsedAt`:
+   * when the hold reached maxCommitDelay and the changes went with the default message.
+   */
+  commitPrompt?: { openedAt: number; defaultUsedAt?: number };
   /** Set by `resume --allow-deletions`: the next commit passes the deletion guard once. */
   allowDeletionsOnce: boolean;
   /** Names the DVCS cannot store that the user was told of (see unstorable-names.ts). */
@@ -101,6 +106,8 @@ export interface QuietPeriod {
   dueAt: number;
   /** The trigger the actions run for: any trigger other than `change` wins (whole-tree commit). */
   origin: Trigger;
+  /** Kept past its quiet period for the commit-message prompt (commit-prompt.ts). */
+  held?: boolean;
 }
 
 /** Where a queued action came from: a pipeline trigger or one of the engine's own safety rules. */

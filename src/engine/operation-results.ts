@@ -256,6 +256,13 @@ function statusForCommit(
   }
   if (entries.length === 0) {
     if (inFlight.wholeTree) s.treeClean = true;
+    // A message the user typed must not vanish without a word (`commit -m`, the UI's prompt).
+    if (inFlight.message?.trim())
+      publish(ctx, {
+        type: "info",
+        repo: s.config.repo,
+        message: engineMessages.userMessageUnused(inFlight.message),
+      });
     return;
   }
   if (inFlight.echoOnly) {

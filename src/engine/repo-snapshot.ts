@@ -39,4 +39,9 @@ export interface RepoSnapshot {
   /** Offline: when the next retry is due. */
   retryAt?: number;
   remoteUrl?: string;
+  /**
+   * The UI's commit-message prompt is open and holds the next commit (`nextCommitAt` is then the
+   * latest it waits); `defaultUsedAt`: the hold reached maxCommitDelay and the default was used.
+   */
+  commitPrompt?: { openedAt: number; defaultUsedAt?: number };
 }

@@ -2,6 +2,7 @@ import type { ActionOrigin, QueuedAction } from "./engine-state.js";
 import type { PipelineAction, Trigger } from "./pipeline.js";
 import { quietPeriodEnded, restartQuietPeriod } from "./quiet-period.js";
 import { runAction } from "./action-queue.js";
+import { holdForPrompt } from "./commit-prompt.js";
 import { mayWaitForRetry } from "./offline.js";
 import { startProbe } from "./unhealthy.js";
 import type { StepContext } from "./step-context.js";
@@ -45,6 +46,7 @@ export function ruleTimerFired(ctx: StepContext, index: number): void {
   const rule = s.config.pipeline[index];
   const period = s.quiet[index];
   if (!rule || !period || !quietPeriodEnded(period, ctx.now)) return;
+  if (!s.stopped && !s.shuttingDown && !s.paused && holdForPrompt(ctx, rule, index, period)) return;
   const quiet = [...s.quiet];
   quiet[index] = null;
   s.quiet = quiet;

@@ -57,5 +57,6 @@ export function toSnapshot(s: EngineState, path: string): RepoSnapshot {
     ...(problem ? { problem } : {}),
     ...(s.paused ? { pausedBy: s.paused.reason } : {}),
     ...(retryAt !== undefined ? { retryAt } : {}),
+    ...(s.commitPrompt ? { commitPrompt: s.commitPrompt } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { engineMessages } from "../messages/engine-messages.js";
 import { drain } from "./action-queue.js";
+import { commitPromptOpened, releaseCommitPrompt } from "./commit-prompt.js";
 import type { Effect } from "./effect.js";
 import type { EngineInput } from "./engine-input.js";
 import type { EngineState } from "./engine-state.js";
@@ -95,13 +96,26 @@ export function step(state: EngineState, input: EngineInput, nowMs: number): Ste
       fireTrigger(ctx, "manual");
       break;
     case "commitRequested":
+      releaseCommitPrompt(ctx);
       if (s.paused || s.unhealthy || s.shuttingDown) break;
-      enqueue(ctx, {
-        action: { type: "commit" },
-        origin: "manual",
-        scope: "whole-tree",
-        ...(input.message?.trim() ? { message: input.message } : {}),
-      });
+      // First in the queue: a pull waiting for the quiet period would otherwise run first and
+      // commit the user's changes itself, with the default message.
+      enqueue(
+        ctx,
+        {
+          action: { type: "commit" },
+          origin: "manual",
+          scope: "whole-tree",
+          ...(input.message?.trim() ? { message: input.message } : {}),
+        },
+        true,
+      );
+      break;
+    case "commitPromptOpened":
+      commitPromptOpened(ctx);
+      break;
+    case "commitPromptClosed":
+      releaseCommitPrompt(ctx);
       break;
     case "userChangeCommitted":
       madeCommit(ctx, input.commit);

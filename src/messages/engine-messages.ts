@@ -23,6 +23,10 @@ export const engineMessages = {
   commitMore: (more: number, counts: Partial<Record<ChangeAction, number>>) =>
     `… and ${groupThousands(more)} more (${countsText(counts)})`,
   commitByUser: (host: string) => `(committed by autosync on ${host})`,
+  commitPromptTimedOut: (maxWaitMs: number) =>
+    `the commit-message prompt stayed open for maxCommitDelay (${formatDuration(maxWaitMs)}): committed with the default message`,
+  userMessageUnused: (message: string) =>
+    `nothing to commit: the message “${message.trim()}” was not used`,
   pullCommitMessage: (host: string) => `autosync ${host}: local changes before pull`,
 
   deletionGuard: (deleted: number, tracked: number | undefined, everyFile: boolean) =>

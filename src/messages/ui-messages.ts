@@ -60,7 +60,7 @@ export const uiMessages = {
     ["s", "sync the selected repository now (commit, pull, push)"],
     ["S", "sync every repository now"],
     ["p", "pause / resume the selected repository"],
-    ["c", "commit now with a message you type (empty keeps the default)"],
+    ["c", "commit with a message you type (the pending commit waits for it)"],
     ["←/→ ↑/↓ tab", "select a repository"],
     ["x", "conflict desk: compare and settle the selected repository's conflicts"],
     ["h", "history: changes by machine and time; Enter diff, r restore a version"],
@@ -83,6 +83,19 @@ export const uiMessages = {
     `the editor (${editor}) did not finish: ${detail}`,
   commitPrompt: (repo: string) =>
     `Commit message for ${repo} (Enter commits, empty keeps the default, Esc cancels):`,
+  promptHolding: (pending: number, defaultIn: string | undefined) =>
+    (pending === 1
+      ? "1 pending change waits"
+      : pending > 1
+        ? `${pending} pending changes wait`
+        : "Pending changes wait") +
+    ` for this message${defaultIn ? ` (default message ${defaultIn}: maxCommitDelay)` : ""}`,
+  promptDefaultUsed:
+    "Waited maxCommitDelay: those changes were committed with the default message. Enter commits what changes next.",
+  promptPaused: "Paused: nothing is committed until you resume (Esc, then p).",
+  promptNothing: "Nothing to commit yet: save a change, then Enter.",
+  promptNothingRefused:
+    "Nothing to commit: your message was not used. Save a change and press Enter again, or Esc.",
   confirmResumeDeletions: (repo: string) =>
     `${repo} was paused because many files would be deleted. Resume and commit those deletions? (y/N)`,
   syncRequested: (repo: string | undefined) => `sync requested for ${repo ?? "every repository"}`,

@@ -63,10 +63,10 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
   );
   const selected: RepoSnapshot | undefined = snapshots[selectedIndex];
 
-  const send = (repo: string | undefined, input: EngineInput, text: string): void => {
+  const send = (repo: string | undefined, input: EngineInput, text?: string): void => {
     try {
       view.request(repo, input);
-      setNotice(text);
+      if (text !== undefined) setNotice(text);
     } catch (error) {
       setNotice(error instanceof Error ? error.message : String(error));
     }
@@ -117,7 +117,11 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
           { type: "syncRequested" },
           uiMessages.syncRequested(selected.repo),
         );
-      if (input === "c") return setMode("commit");
+      if (input === "c") {
+        // The engine holds this repository's commit while the user types (commit-prompt.ts).
+        send(selected.repo, { type: "commitPromptOpened" });
+        return setMode("commit");
+      }
       if (input === "x") {
         const opened = view.conflictDesk?.(selected.repo);
         if (!opened) return setNotice(uiMessages.deskUnavailable);
@@ -215,7 +219,7 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
   } else if (fullLog) {
     middle = <EventLog lines={state.log} height={body} full />;
   } else {
-    const promptLines = mode === "commit" ? 4 : 0;
+    const promptLines = mode === "commit" ? 5 : 0;
     const room = Math.max(BORDER_LINES + 1, body - MIN_LOG_LINES - promptLines);
     const inRow = snapshots.length > 0 && Math.floor(columns / snapshots.length) >= MIN_PANEL_WIDTH;
     let panels;
@@ -281,8 +285,12 @@ export function App({ view, title, tickMs = 250, now = Date.now, onQuit }: AppPr
         {panels}
         {mode === "commit" && selected ? (
           <CommitPrompt
-            repo={selected.repo}
-            onCancel={() => setMode("normal")}
+            snapshot={selected}
+            now={state.now}
+            onCancel={() => {
+              setMode("normal");
+              send(selected.repo, { type: "commitPromptClosed" });
+            }}
             onSubmit={(message) => {
               setMode("normal");
               const input: EngineInput = message

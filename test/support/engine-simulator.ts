@@ -297,3 +297,27 @@ export function healthyRepo(tree: () => StatusEntry[]): Responder {
     }
   };
 }
+
+/**
+ * A simulator over a working tree the test edits: status lists every path changed since the last
+ * commit (`save` changes one and reports it, as the watcher would), commits clear what they took.
+ */
+export function localTree(config: EngineConfig = testConfig()): {
+  tree: Map<string, StatusEntry>;
+  sim: EngineSimulator;
+  save: (path: string) => void;
+} {
+  const tree = new Map<string, StatusEntry>();
+  const sim = new EngineSimulator(config);
+  const answer = healthyRepo(() => [...tree.values()]);
+  sim.responder = (request, s) => {
+    const result = answer(request, s);
+    if (request.kind === "commit") for (const e of request.entries) tree.delete(e.path);
+    return result;
+  };
+  const save = (path: string): void => {
+    tree.set(path, modified(path));
+    sim.send({ type: "changesObserved", paths: [path] });
+  };
+  return { tree, sim, save };
+}

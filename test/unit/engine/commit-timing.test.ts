@@ -6,24 +6,12 @@ import {
   added,
   committed,
   healthyRepo,
+  localTree,
   modified,
   statusOk,
   testConfig,
 } from "../../support/engine-simulator.js";
 import type { StatusEntry } from "../../../src/engine/status-entry.js";
-
-/** A repository whose status lists every path the test changed since the last commit. */
-function localTree(): { tree: Map<string, StatusEntry>; sim: EngineSimulator } {
-  const tree = new Map<string, StatusEntry>();
-  const sim = new EngineSimulator();
-  const answer = healthyRepo(() => [...tree.values()]);
-  sim.responder = (request, s) => {
-    const result = answer(request, s);
-    if (request.kind === "commit") for (const e of request.entries) tree.delete(e.path);
-    return result;
-  };
-  return { tree, sim };
-}
 
 function change(sim: EngineSimulator, tree: Map<string, StatusEntry>, path: string): void {
   tree.set(path, modified(path));

@@ -3,12 +3,15 @@ import assert from "node:assert/strict";
 import { createElement } from "react";
 import { render, cleanup } from "ink-testing-library";
 import { App } from "../../../src/ui/App.js";
+import type { DaemonView } from "../../../src/ui/daemon-view.js";
+import { EngineDaemonView } from "../../support/engine-daemon-view.js";
+import { localTree } from "../../support/engine-simulator.js";
 import { MemoryDaemonView, snapshotOf } from "../../support/memory-daemon-view.js";
 import { waitFor } from "../../support/wait-for.js";
 
 const TICK = 20;
 
-function renderApp(view: MemoryDaemonView, onQuit: () => void = () => {}, now?: () => number) {
+function renderApp(view: DaemonView, onQuit: () => void = () => {}, now?: () => number) {
   return render(
     createElement(App, { view, onQuit, tickMs: TICK, title: "left", ...(now ? { now } : {}) }),
   );
@@ -270,11 +273,13 @@ describe("keys", () => {
   });
 
   test("c opens a prompt; the typed message is sent with the commit request", async () => {
-    const view = new MemoryDaemonView([snapshotOf("notes")]);
+    const view = new MemoryDaemonView([snapshotOf("notes", { pendingCount: 1 })]);
     const app = renderApp(view);
     await frameContaining(app, "notes");
     press(app, "c");
     await frameContaining(app, "Commit message for notes");
+    await waitFor("the prompt to hold the commit", () => view.requests.length === 1);
+    assert.deepEqual(view.requests[0], { repo: "notes", input: { type: "commitPromptOpened" } });
     for (const key of "fix tpyo") press(app, key);
     await frameContaining(app, "› fix tpyo");
     press(app, "\u007F");
@@ -283,10 +288,10 @@ describe("keys", () => {
     for (const key of "ypo") press(app, key);
     await frameContaining(app, "› fix typo");
     // Keys typed into the prompt are text, not commands.
-    assert.equal(view.requests.length, 0);
+    assert.equal(view.requests.length, 1);
     press(app, "\r");
-    await waitFor("the commit request", () => view.requests.length === 1);
-    assert.deepEqual(view.requests[0], {
+    await waitFor("the commit request", () => view.requests.length === 2);
+    assert.deepEqual(view.requests[1], {
       repo: "notes",
       input: { type: "commitRequested", message: "fix typo" },
     });
@@ -307,12 +312,43 @@ describe("keys", () => {
       "the prompt to close",
       () => !(app.lastFrame() ?? "").includes("Commit message for"),
     );
-    assert.equal(view.requests.length, 0);
+    assert.deepEqual(
+      view.requests.map((request) => request.input.type),
+      ["commitPromptOpened", "commitPromptClosed"],
+      "Esc releases the held commit",
+    );
     press(app, "c");
     await frameContaining(app, "Commit message for notes");
     press(app, "\r");
-    await waitFor("the commit request", () => view.requests.length === 1);
-    assert.deepEqual(view.requests[0], { repo: "notes", input: { type: "commitRequested" } });
+    await waitFor("the commit request", () => view.requests.length === 4);
+    assert.deepEqual(view.requests[3], { repo: "notes", input: { type: "commitRequested" } });
+  });
+
+  test("with nothing pending, Enter keeps the prompt and its text and says the message was not used", async () => {
+    const view = new MemoryDaemonView([snapshotOf("notes")]);
+    const app = renderApp(view);
+    await frameContaining(app, "notes");
+    press(app, "c");
+    await frameContaining(app, "Nothing to commit yet");
+    for (const key of "hello") press(app, key);
+    await frameContaining(app, "› hello");
+    press(app, "\r");
+    const frame = await frameContaining(app, "your message was not used");
+    assert.match(frame, /› hello/);
+    assert.deepEqual(
+      view.requests.map((request) => request.input.type),
+      ["commitPromptOpened"],
+      "no commit request for a message that would be dropped",
+    );
+    // The change arrives: the same Enter now commits with the kept text.
+    view.update("notes", { state: "pending", pendingCount: 1, pendingSample: ["todo.md"] });
+    await frameContaining(app, "1 pending change waits for this message");
+    press(app, "\r");
+    await waitFor("the commit request", () => view.requests.length === 2);
+    assert.deepEqual(view.requests[1], {
+      repo: "notes",
+      input: { type: "commitRequested", message: "hello" },
+    });
   });
 
   test("? shows the help and closes it again", async () => {
@@ -356,5 +392,61 @@ describe("keys", () => {
     assert.equal(view.stopCalls, 1, "a second q must not stop twice");
     release();
     await waitFor("the quit", () => quits === 1);
+  });
+});
+
+describe("commit prompt with the real engine", () => {
+  /** The engine on a fake clock (commitDelay 1 s, maxCommitDelay 10 s) behind the UI. */
+  function engineBehindUi() {
+    const { sim, save } = localTree();
+    const view = new EngineDaemonView(sim);
+    const app = renderApp(
+      view,
+      () => {},
+      () => sim.now,
+    );
+    return { sim, app, save };
+  }
+
+  test("a file saved after c and a message typed after the quiet period commit together", async () => {
+    const { sim, app, save } = engineBehindUi();
+    await frameContaining(app, "notes");
+    press(app, "c");
+    await frameContaining(app, "Commit message for notes");
+    save("todo.md");
+    // The user takes 2 s to type: twice the quiet period.
+    sim.advance(2_000);
+    await frameContaining(app, "1 pending change waits for this message");
+    for (const key of "Plan the week") press(app, key);
+    await frameContaining(app, "› Plan the week");
+    assert.equal(
+      sim.operationsOf("commit").length,
+      0,
+      "nothing committed under the user's fingers",
+    );
+    press(app, "\r");
+    await waitFor("the commit", () => sim.operationsOf("commit").length === 1);
+    const commit = sim.operationsOf("commit")[0];
+    assert.match(commit?.message ?? "", /^Plan the week\n/);
+    assert.deepEqual(
+      commit?.entries.map((entry) => entry.path),
+      ["todo.md"],
+    );
+    sim.advance(20_000);
+    assert.equal(sim.operationsOf("commit").length, 1, "no second commit with the default message");
+  });
+
+  test("left open past maxCommitDelay, the change is committed with the default message and the prompt says so", async () => {
+    const { sim, app, save } = engineBehindUi();
+    await frameContaining(app, "notes");
+    press(app, "c");
+    await frameContaining(app, "Commit message for notes");
+    save("todo.md");
+    sim.advance(9_000);
+    await frameContaining(app, "(default message in 1s: maxCommitDelay)");
+    sim.advance(1_000);
+    const frame = await frameContaining(app, "committed with the default message");
+    assert.match(frame, /Commit message for notes/, "the prompt stays open");
+    assert.match(sim.operationsOf("commit")[0]?.message ?? "", /^autosync laptop: 1 modified\n/);
   });
 });
