@@ -92,7 +92,8 @@ async function applyDirectly(options: UserChangeRequest): Promise<SubmittedChang
     const outcome = await applyAndCommit(repository.path, operations, changes, message, (pending) =>
       buildCommitMessage(host, pending),
     );
-    if (outcome.outcome !== "committed") return { via: "direct", outcome };
+    if (outcome.outcome !== "committed" && !outcome.pendingCommit)
+      return { via: "direct", outcome };
     let pushed = await operations.run({ kind: "push" });
     if (pushed.kind === "push" && pushed.outcome === "rejected") {
       // Someone pushed first: merge (keeping both sides of any conflict), then push again.

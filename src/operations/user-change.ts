@@ -16,9 +16,13 @@ export type FileChange =
   /** Writes bytes (base64, so the change travels as JSON over the control socket). */
   | { op: "write"; path: string; contentBase64: string };
 
-/** What a user change did: the commit it made, or that the tree already was as asked. */
-export type UserChangeOutcome =
-  { outcome: "committed"; commit: LocalCommit } | { outcome: "nothing-to-commit" };
+/**
+ * What a user change did: the commit it made, or that the tree already was as asked; and the
+ * commit of work that was pending at its paths, made first (see commitPendingAt).
+ */
+export type UserChangeOutcome = (
+  { outcome: "committed"; commit: LocalCommit } | { outcome: "nothing-to-commit" }
+) & { pendingCommit?: LocalCommit };
 
 /** A change that cannot be applied as asked; nothing was touched. `message` is for the user. */
 export class UserChangeRefused extends Error {
@@ -109,22 +113,22 @@ async function commitPendingAt(
   operations: RepoOperations,
   changes: readonly FileChange[],
   pendingMessage: (entries: readonly StatusEntry[]) => string,
-): Promise<void> {
+): Promise<LocalCommit | undefined> {
   const status = await operations.run({ kind: "status", paths: overwrittenPaths(changes) });
   if (status.kind !== "status" || status.outcome !== "ok")
     throw new Error(operationsMessages.changeNotCommitted(describeFailure(status)));
   const pending = status.entries.filter((entry) => entry.action !== "deleted");
-  if (pending.length === 0) return;
-  const committed = await operations.run({
-    kind: "commit",
-    entries: pending,
-    message: pendingMessage(pending),
-  });
+  if (pending.length === 0) return undefined;
+  const message = pendingMessage(pending);
+  const committed = await operations.run({ kind: "commit", entries: pending, message });
   if (
     committed.kind !== "commit" ||
     (committed.outcome !== "committed" && committed.outcome !== "nothing-to-commit")
   )
     throw new Error(operationsMessages.changeNotCommitted(describeFailure(committed)));
+  return committed.outcome === "committed"
+    ? { head: committed.head, entries: committed.entries, message }
+    : undefined;
 }
 
 /**
@@ -141,7 +145,17 @@ export async function applyAndCommit(
   pendingMessage: (entries: readonly StatusEntry[]) => string,
 ): Promise<UserChangeOutcome> {
   await checkFileChanges(root, changes);
-  await commitPendingAt(operations, changes, pendingMessage);
+  const pendingCommit = await commitPendingAt(operations, changes, pendingMessage);
+  const outcome = await applyAndCommitChecked(root, operations, changes, message);
+  return pendingCommit ? { ...outcome, pendingCommit } : outcome;
+}
+
+async function applyAndCommitChecked(
+  root: string,
+  operations: RepoOperations,
+  changes: readonly FileChange[],
+  message: string,
+): Promise<UserChangeOutcome> {
   await applyFileChanges(root, changes);
   const status = await operations.run({ kind: "status", paths: touchedPaths(changes) });
   if (status.kind !== "status" || status.outcome !== "ok")

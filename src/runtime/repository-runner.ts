@@ -288,9 +288,11 @@ export class RepositoryRunner {
         buildCommitMessage(this.options.engine.host, pending),
       ),
     );
-    if (outcome.outcome === "committed") {
+    // The newest commit carries the pending one with it: pushing it pushes both.
+    const commit = outcome.outcome === "committed" ? outcome.commit : outcome.pendingCommit;
+    if (commit) {
       this.refreshConflictCount();
-      this.dispatch({ type: "userChangeCommitted", commit: outcome.commit });
+      this.dispatch({ type: "userChangeCommitted", commit });
     }
     return outcome;
   }

@@ -1,14 +1,11 @@
 import { lstat, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ResolvedConfig, ResolvedRepository } from "../../config/resolved-config.js";
-import { buildCommitMessage } from "../../engine/commit-message.js";
 import { historyMessages } from "../../messages/history-messages.js";
-import { createOperations } from "../../operations/create-operations.js";
 import { findRevisionAt, findRevisionById } from "../../operations/find-revision.js";
 import { stageRestore } from "../../operations/restore-change.js";
 import type { LogEntry } from "../../recipes/log-parsers/index.js";
 import { systemClock, type Clock } from "../../runtime/clock.js";
-import { execaRunner } from "../../runtime/command-runner.js";
 import type { CliCommand, CliIo } from "../command.js";
 import { submitUserChange, type SubmittedChange } from "../submit-user-change.js";
 import { ExitCode } from "../exit-codes.js";
@@ -152,41 +149,18 @@ function outcomeLine(submitted: SubmittedChange): string {
 
 /**
  * Makes the restore an ordinary synced change through the user-change mechanism (the running
- * daemon's operation slot, or the instance lock without one), in two steps:
- * 1. uncommitted changes of the target are committed first (a rename of the file onto itself
- *    commits exactly what is pending there), so the work they hold stays in history;
- * 2. the old content, staged in the tree (stageRestore), is renamed onto the target and
- *    committed.
+ * daemon's operation slot, or the instance lock without one): the old content, staged in the
+ * tree (stageRestore), is renamed onto the target and committed. Uncommitted changes of the
+ * target are committed first, inside the same slot (user-change.ts), so the work they hold
+ * stays in history.
  */
 async function applyRestore(
   config: ResolvedConfig,
   plan: RestorePlan,
   clock: Clock,
 ): Promise<string[]> {
-  const { repository, target, host } = plan;
+  const { repository, target } = plan;
   const lines: string[] = [];
-  const operations = createOperations({
-    root: repository.path,
-    recipe: repository.recipe,
-    runner: execaRunner,
-    host,
-    now: () => clock.now(),
-  });
-  const status = await operations.run({ kind: "status", paths: [target] });
-  const pending =
-    status.kind === "status" && status.outcome === "ok"
-      ? status.entries.filter((entry) => entry.action !== "deleted")
-      : [];
-  if (pending.length > 0) {
-    const first = await submitUserChange({
-      config,
-      repository,
-      changes: [{ op: "rename", from: target, to: target }],
-      message: buildCommitMessage(host, pending),
-      clock,
-    });
-    if (first.outcome.outcome === "committed") lines.push(historyMessages.committedPending(target));
-  }
   const existing = await lstat(join(repository.path, target)).catch(() => undefined);
   if (existing?.isDirectory()) throw new RestoreRefused(historyMessages.targetIsFolder(target));
   const staged = await stageRestore(repository.path, target, plan.content);
@@ -198,6 +172,7 @@ async function applyRestore(
       message: plan.message,
       clock,
     });
+    if (submitted.outcome.pendingCommit) lines.push(historyMessages.committedPending(target));
     lines.push(plan.summary, outcomeLine(submitted));
   } finally {
     await staged.discard();

@@ -178,6 +178,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     snapshots: () => daemon.snapshots(),
     request: (repo, input) => daemon.request(repo, input),
     stop: () => daemon.stop(),
+    // `autosync resolve` and `restore` go through here, in the repository's operation slot.
+    change: (repo, changes, message) => daemon.change(repo, changes, message),
     ...(configFile !== undefined ? { reload: () => reloadConfigFile(daemon, configFile, io) } : {}),
   });
 
