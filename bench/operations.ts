@@ -1,4 +1,5 @@
 import { execa } from "execa";
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { OperationRequest, OperationResult } from "../src/engine/operation.js";
@@ -203,8 +204,14 @@ async function rawKeepBoth(world: World, cwd: string, file: string) {
     await sh(cwd, ["hg", "commit", "-m", "keep both"]);
   } else {
     await sh(cwd, ["brz", "merge", "-q"], true);
-    await sh(cwd, ["cp", "--", join(cwd, `${file}.THIS`), copy]);
-    await sh(cwd, ["cp", "--", join(cwd, `${file}.OTHER`), join(cwd, file)]);
+    // A file added on both sides: brz moves ours to `<file>.moved` (a text conflict would
+    // leave .THIS and .OTHER instead).
+    if (existsSync(join(cwd, `${file}.moved`))) {
+      await sh(cwd, ["mv", "--", join(cwd, `${file}.moved`), copy]);
+    } else {
+      await sh(cwd, ["cp", "--", join(cwd, `${file}.THIS`), copy]);
+      await sh(cwd, ["cp", "--", join(cwd, `${file}.OTHER`), join(cwd, file)]);
+    }
     await sh(cwd, ["brz", "resolve", "-q", "--", file]);
     await sh(cwd, ["brz", "add", "-q", "--", copy]);
     await sh(cwd, ["brz", "commit", "-q", "-m", "keep both"]);
