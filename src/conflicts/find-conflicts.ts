@@ -32,7 +32,10 @@ export interface Conflict {
   path: string;
   /** The file first (when it exists), then each copy, oldest first. */
   versions: ConflictVersion[];
-  /** The common ancestor of the merge that made the first copy, when the DVCS can tell. */
+  /**
+   * The common ancestor of the merge that made the oldest copy (else the next copy's merge),
+   * when the DVCS can tell.
+   */
   base?: { revision: string; exists: boolean };
 }
 
@@ -89,8 +92,15 @@ async function describeConflict(
   copyVersions.sort((a, b) => a.timeMs - b.timeMs || a.path.localeCompare(b.path));
   versions.push(...copyVersions);
   const conflict: Conflict = { repo: source.repo, root: source.root, path, versions };
-  const base = await commonAncestor(history, path, copyVersions[0]?.path);
-  if (base) conflict.base = base;
+  // The oldest copy's merge first; a copy not made by a merge (added by hand, or its history
+  // unreadable) must not hide the ancestor the others' merges name.
+  for (const copy of copyVersions) {
+    const base = await commonAncestor(history, path, copy.path);
+    if (base) {
+      conflict.base = base;
+      break;
+    }
+  }
   return conflict;
 }
 
@@ -143,9 +153,8 @@ async function writerOf(
 async function commonAncestor(
   history: VersionHistory,
   path: string,
-  copy: string | undefined,
+  copy: string,
 ): Promise<Conflict["base"]> {
-  if (copy === undefined) return undefined;
   const added = (await history.pathLog(copy)).at(-1);
   const [local, remote] = added?.parents ?? [];
   if (local === undefined || remote === undefined) return undefined;

@@ -65,6 +65,16 @@ async function threeWayConflict(t: { after(fn: () => unknown): void }) {
   return at("alpha");
 }
 
+/** Runs brz in `root` as alpha; fails the test when brz fails. */
+async function brzOnAlpha(root: string, ...args: string[]): Promise<void> {
+  const result = await execa("brz", args, {
+    cwd: root,
+    env: { ...ENV, BRZ_EMAIL: "alpha <alpha@example.org>" },
+    reject: false,
+  });
+  assert.equal(result.exitCode, 0, result.stderr);
+}
+
 /**
  * Holds the dirstate lock the way brz itself does (a non-blocking fcntl write lock), from a
  * separate process, for `ms`; resolves once the lock is held.
@@ -137,6 +147,22 @@ describe("conflicts over brz history (real brz)", () => {
     const [conflict] = await findConflicts(source);
     assert.ok(lock.locked(), "the lock was taken during the listing");
     assert.ok(conflict);
+    assert.equal(conflict.base?.exists, true, "the ancestor is known");
+    const { ancestor } = await readThreeWay(source, conflict);
+    assert.equal(ancestor?.toString("utf8"), BASE);
+  });
+
+  test("the oldest copy was not made by a merge: the next copy's merge gives the ancestor", async (t) => {
+    const root = await threeWayConflict(t);
+    // Same bytes as the first version of the file, so it sorts first; added by a plain commit.
+    const byHand = conflictCopyName(FILE, "delta", Date.UTC(2026, 11, 5, 17, 2), Buffer.from(BASE));
+    await writeFile(join(root, byHand), BASE);
+    await brzOnAlpha(root, "add", "-q", "--", byHand);
+    await brzOnAlpha(root, "commit", "-q", "-m", "autosync alpha: 1 added");
+    const source = await bzrSource(root, execaRunner);
+    const [conflict] = await findConflicts(source);
+    assert.ok(conflict);
+    assert.equal(conflict.versions[1]?.path, byHand, "the copy by hand is the oldest");
     assert.equal(conflict.base?.exists, true, "the ancestor is known");
     const { ancestor } = await readThreeWay(source, conflict);
     assert.equal(ancestor?.toString("utf8"), BASE);
