@@ -46,6 +46,9 @@ export function combineViews(
       // The owner's own error names the repositories it knows.
       (view ?? parts[0]?.view)?.request(repo, input);
     },
+    // The conflict desk (`x`) and the history (`h`) of a repository are its own daemon's.
+    conflictDesk: (repo) => owner(repo)?.conflictDesk?.(repo),
+    historyBrowser: (repo) => owner(repo)?.historyBrowser?.(repo),
     async stop(): Promise<void> {
       await Promise.all(parts.map(({ view }) => view.stop()));
     },
