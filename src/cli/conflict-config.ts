@@ -1,11 +1,9 @@
 import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
-import { formatDiagnostic } from "../config/format-diagnostic.js";
-import { loadConfig } from "../config/load-config.js";
 import type { ConflictSource } from "../conflicts/find-conflicts.js";
-import { conflictMessages } from "../messages/conflict-messages.js";
 import { execaRunner } from "../runtime/command-runner.js";
 import type { CliIo } from "./command.js";
 import { parseControlArgs } from "./control-target.js";
+import { loadCliConfig } from "./load-cli-config.js";
 
 /** `[--config PATH] [--json] [--keep VALUE] args…` as `conflicts` and `resolve` take them. */
 export interface ConflictArgs {
@@ -30,25 +28,13 @@ export function parseConflictArgs(
   };
 }
 
-export async function loadConflictConfig(
+export function loadConflictConfig(
   command: string,
   args: ConflictArgs,
   io: CliIo,
 ): Promise<ResolvedConfig | undefined> {
   // A missing root is reported per repository when it is read, not as a config error.
-  const loaded = await loadConfig({
-    ...(args.configPath !== undefined ? { configPath: args.configPath } : {}),
-    cwd: io.cwd,
-    env: io.env,
-    rootChecks: "off",
-  });
-  if (!loaded.ok) {
-    io.stderr.write(`${conflictMessages.configInvalid(command)}\n`);
-    for (const diagnostic of loaded.diagnostics)
-      io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
-    return undefined;
-  }
-  return loaded.config;
+  return loadCliConfig(command, args.configPath, io, { rootChecks: "off" });
 }
 
 export function conflictSource(repository: ResolvedRepository): ConflictSource {

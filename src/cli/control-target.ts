@@ -1,10 +1,10 @@
-import { formatDiagnostic } from "../config/format-diagnostic.js";
 import { resolve } from "node:path";
 import { controlSocketOfValue } from "../config/control-socket-path.js";
 import { findConfig } from "../config/find-config.js";
-import { loadConfig, readConfigDocument } from "../config/load-config.js";
+import { readConfigDocument } from "../config/load-config.js";
 import { controlCliMessages } from "../messages/ui-messages.js";
 import type { CliIo } from "./command.js";
+import { loadCliConfig } from "./load-cli-config.js";
 
 /** Where a running daemon listens, found from `--socket` or the config (`--config` or search). */
 export interface ControlTarget {
@@ -86,17 +86,9 @@ export async function resolveControlTarget(
     }
   }
   // The daemon checked the roots when it started; here only the socket path matters.
-  const loaded = await loadConfig({
-    ...(args.configPath !== undefined ? { configPath: args.configPath } : {}),
-    cwd: io.cwd,
-    env: io.env,
+  const config = await loadCliConfig(command, args.configPath, io, {
     rootChecks: "off",
+    heading: controlCliMessages.configInvalid(command),
   });
-  if (!loaded.ok) {
-    io.stderr.write(`${controlCliMessages.configInvalid(command)}\n`);
-    for (const diagnostic of loaded.diagnostics)
-      io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
-    return undefined;
-  }
-  return { socketPath: loaded.config.controlSocket, pidfile: loaded.config.pidfile };
+  return config && { socketPath: config.controlSocket, pidfile: config.pidfile };
 }

@@ -1,10 +1,6 @@
 import { realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { formatDiagnostic } from "../config/format-diagnostic.js";
-import { loadConfig } from "../config/load-config.js";
 import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
-import { historyMessages } from "../messages/history-messages.js";
-import type { CliIo } from "./command.js";
 
 /** A path the user named, as the repository it lies in and its root-relative form. */
 export interface PathInRepository {
@@ -14,26 +10,6 @@ export interface PathInRepository {
 }
 
 /** Loads the config (`--config` or the usual search); prints its diagnostics on failure. */
-export async function loadCliConfig(
-  command: string,
-  configPath: string | undefined,
-  io: CliIo,
-): Promise<ResolvedConfig | undefined> {
-  const loaded = await loadConfig({
-    ...(configPath !== undefined ? { configPath } : {}),
-    cwd: io.cwd,
-    env: io.env,
-    rootChecks: "warning",
-  });
-  if (!loaded.ok) {
-    io.stderr.write(`${historyMessages.configInvalid(command)}\n`);
-    for (const diagnostic of loaded.diagnostics)
-      io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
-    return undefined;
-  }
-  return loaded.config;
-}
-
 // Symlinked temp dirs and mount points: compare real paths, resolving as much as exists (a
 // deleted file's own name does not).
 function realish(path: string): string {

@@ -28,7 +28,6 @@ export const conflictMessages = {
   ].join("\n"),
   usage: (command: string, problem: string) =>
     `autosync ${command}: ${problem}. Run 'autosync ${command} --help'.`,
-  configInvalid: (command: string) => `autosync ${command}: the config has errors:`,
   unknownRepos: (names: readonly string[], known: readonly string[]) =>
     `no repository named ${names.join(", ")} in the config (it has ${known.join(", ") || "none"})`,
   noneUnresolved: (repos: readonly string[]) => `Nothing is unresolved in ${repos.join(", ")}.`,

@@ -47,7 +47,6 @@ export const historyMessages = {
     `autosync history: ${option} ${JSON.stringify(text)} is not a time; use \`2 hours ago\`, \`2026-12-01 14:00\` or ISO 8601`,
   badLimit: (text: string) =>
     `autosync history: --limit ${JSON.stringify(text)} must be a whole number above 0`,
-  configInvalid: (command: string) => `autosync ${command}: the config has errors:`,
   notInRepository: (command: string, path: string) =>
     `autosync ${command}: ${quoteName(path)} is not inside a configured repository`,
   metadataPath: (command: string, path: string) =>

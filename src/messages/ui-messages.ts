@@ -134,6 +134,7 @@ export const controlCliMessages = {
   missingValue: (command: string, option: string) => `autosync ${command}: ${option} needs a value`,
   tooManyArguments: (command: string, extra: string) =>
     `autosync ${command}: unexpected argument '${extra}'. Run 'autosync ${command} --help'.`,
+  configHasErrors: (command: string) => `autosync ${command}: the config has errors:`,
   configInvalid: (command: string) =>
     `autosync ${command}: the config has errors, so the daemon's socket is unknown (or pass --socket PATH):`,
   failed: (command: string, error: string) => `autosync ${command}: ${error}`,

@@ -10,7 +10,8 @@ import { ExitCode } from "../exit-codes.js";
 import { formatChange } from "../format-history.js";
 import { parseWhen } from "../parse-when.js";
 import { parseOptions } from "../parse-options.js";
-import { findRepositoryForPath, isMetadataPath, loadCliConfig } from "../repository-for-path.js";
+import { loadCliConfig } from "../load-cli-config.js";
+import { findRepositoryForPath, isMetadataPath } from "../repository-for-path.js";
 
 interface HistoryQuery {
   sinceMs?: number;

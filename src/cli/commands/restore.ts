@@ -12,7 +12,8 @@ import { ExitCode } from "../exit-codes.js";
 import { formatLocalTime } from "../format-history.js";
 import { parseOptions } from "../parse-options.js";
 import { parseWhen } from "../parse-when.js";
-import { findRepositoryForPath, isMetadataPath, loadCliConfig } from "../repository-for-path.js";
+import { loadCliConfig } from "../load-cli-config.js";
+import { findRepositoryForPath, isMetadataPath } from "../repository-for-path.js";
 import { historyOf } from "./history.js";
 
 /** Everything a restore needs, read and checked before anything is changed. */
