@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { rm, unlink } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { promisify } from "node:util";
 import {
   SyncFixture,
   pathExists,
@@ -27,6 +29,8 @@ function errorEvents(proc: AutosyncProcess) {
   return proc.eventsOf("error").filter((event) => !event.repo || event.repo === proc.copy.name);
 }
 
+const execFileAsync = promisify(execFile);
+
 describe("guards against mass deletion (git, real binary)", () => {
   test("deleting 150 of 200 tracked files pauses the repository with an error naming `autosync resume --allow-deletions`, and the remote keeps all 200", async (t) => {
     const fixture = await SyncFixture.create(t, { seed: tracked(200) });
@@ -35,7 +39,13 @@ describe("guards against mass deletion (git, real binary)", () => {
     await procA!.waitStartupSync();
     const before = await fixture.remoteHead();
 
-    for (let i = 0; i < 150; i++) await unlink(join(a.path, `data/f-${i}.txt`));
+    // One `rm` process: the deletions are one burst even when the test's own event loop is
+    // starved by a loaded CI box. A CI rehearsal once saw "149 of 200": one deletion had been
+    // committed on its own, as a 300 ms gap inside 150 awaited unlinks would allow.
+    await execFileAsync("rm", [
+      "--",
+      ...Array.from({ length: 150 }, (_, i) => join(a.path, `data/f-${i}.txt`)),
+    ]);
     const error = await procA!.waitForEvent(
       "an error event naming `autosync resume --allow-deletions`",
       (event) =>
