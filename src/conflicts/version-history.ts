@@ -1,8 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import type { CommandName, RecipeKind } from "../recipes/recipe.js";
-import type { PlaceholderValues } from "../recipes/expand-argv.js";
-import type { CommandResult } from "../runtime/command-runner.js";
-import { RecipeCommands, splitNul, type RunOptions } from "../operations/recipe-commands.js";
+import type { RecipeKind } from "../recipes/recipe.js";
+import { RecipeCommands, splitNul } from "../operations/recipe-commands.js";
 import { commandFailure } from "../operations/operation-failure.js";
 import type { OperationsOptions } from "../operations/operations-options.js";
 
@@ -32,13 +29,13 @@ export class VersionHistory {
   }
 
   async trackedFiles(): Promise<string[]> {
-    const result = await this.read("trackedFiles");
+    const result = await this.commands.read("trackedFiles");
     if (result.failed) throw commandFailure(result);
     return splitNul(result.stdout);
   }
 
   async head(): Promise<string | undefined> {
-    const result = await this.read("head");
+    const result = await this.commands.read("head");
     if (result.failed) return undefined;
     const text = result.stdout.trim();
     if (this.kind === "bzr") return text.split(/\s+/)[1];
@@ -49,7 +46,7 @@ export class VersionHistory {
   async pathLog(path: string, rev?: string): Promise<Revision[]> {
     const from = rev ?? (await this.head());
     if (from === undefined) return [];
-    const result = await this.read("pathLog", { rev: from, path });
+    const result = await this.commands.read("pathLog", { rev: from, path });
     if (result.failed) return [];
     return this.kind === "bzr" ? parseBzrLog(result.stdout) : parseRecords(result.stdout);
   }
@@ -70,9 +67,11 @@ export class VersionHistory {
         this.kind === "git"
           ? { object: `${rev}:${path}`, path }
           : { rev: this.kind === "bzr" ? `revid:${rev}` : rev, path };
-      cached = this.read("showVersion", values, { binaryOutput: true }).then((result) =>
-        result.failed ? undefined : Buffer.from(result.stdoutBytes ?? result.stdout),
-      );
+      cached = this.commands
+        .read("showVersion", values, { binaryOutput: true })
+        .then((result) =>
+          result.failed ? undefined : Buffer.from(result.stdoutBytes ?? result.stdout),
+        );
       this.contents.set(key, cached);
     }
     return cached;
@@ -84,36 +83,11 @@ export class VersionHistory {
    */
   async mergeBase(a: string, b: string): Promise<string | undefined> {
     if (!this.commands.has("mergeBase")) return nearestCommonAncestor(await this.graph(), a, b);
-    const result = await this.read("mergeBase", { from: a, to: b });
+    const result = await this.commands.read("mergeBase", { from: a, to: b });
     const id = result.stdout.trim().split("\n")[0];
     return result.failed || !id ? undefined : id;
   }
-
-  /**
-   * A read-only command, run again while another process holds the working tree's lock: brz
-   * takes the dirstate lock without waiting, even to read (`brz log FILE`, `revision-info`,
-   * `cat`, `ls`), and the running daemon holds it for every `brz add --dry-run` of its status
-   * checks (every pull interval). Unretried, one such moment turned the ancestor into "unknown".
-   */
-  private async read(
-    name: CommandName,
-    values: PlaceholderValues = {},
-    options: RunOptions = {},
-  ): Promise<CommandResult> {
-    let result = await this.commands.run(name, values, options);
-    for (const delayMs of LOCK_RETRY_DELAYS_MS) {
-      if (!result.failed || !LOCK_HELD.test(result.stderr)) break;
-      await sleep(delayMs);
-      result = await this.commands.run(name, values, options);
-    }
-    return result;
-  }
 }
-
-/** brz's LockContention ("Could not acquire lock") and a held lock directory. */
-const LOCK_HELD = /Could not acquire lock|Unable to obtain lock/;
-/** About 20 s in all: longer than any brz command of the daemon holds the lock on a busy box. */
-const LOCK_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, ...Array<number>(18).fill(1000)];
 
 const NULL_ID = /^0+$/;
 

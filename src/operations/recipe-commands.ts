@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { CommandName, Recipe } from "../recipes/recipe.js";
 import { expandArgv, type PlaceholderValues } from "../recipes/expand-argv.js";
 import type { CommandResult, CommandRunner } from "../runtime/command-runner.js";
@@ -15,6 +16,11 @@ export interface RunOptions {
   /** A shorter limit than the network timeout (a peer that may be asleep). */
   timeoutMs?: number;
 }
+
+/** brz's LockContention ("Could not acquire lock") and a held lock directory. */
+const LOCK_HELD = /Could not acquire lock|Unable to obtain lock/;
+/** About 20 s in all: longer than any brz command of the daemon holds the lock on a busy box. */
+const LOCK_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, ...Array<number>(18).fill(1000)];
 
 const DEFAULT_NETWORK_TIMEOUT_MS = 120_000;
 const DEFAULT_LOCAL_TIMEOUT_MS = 600_000;
@@ -67,6 +73,27 @@ export class RecipeCommands {
       ...(options.input !== undefined ? { input: options.input } : {}),
       ...(options.binaryOutput ? { binaryOutput: true } : {}),
     });
+  }
+
+  /**
+   * A read-only command, run again while another process holds the working tree's lock: brz
+   * takes the dirstate lock without waiting, even to read (`brz log FILE`, `revision-info`,
+   * `cat`, `ls`), and a running daemon holds it for every `brz add --dry-run` of its status
+   * checks. Unretried, one such moment fails `autosync history` or turns a conflict's
+   * ancestor into "unknown". Only for commands that change nothing: running one twice is safe.
+   */
+  async read(
+    name: CommandName,
+    values: PlaceholderValues = {},
+    options: RunOptions = {},
+  ): Promise<CommandResult> {
+    let result = await this.run(name, values, options);
+    for (const delayMs of LOCK_RETRY_DELAYS_MS) {
+      if (!result.failed || !LOCK_HELD.test(result.stderr)) break;
+      await sleep(delayMs);
+      result = await this.run(name, values, options);
+    }
+    return result;
   }
 
   async ok(

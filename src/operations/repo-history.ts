@@ -39,7 +39,7 @@ export class RepoHistory {
       throw new OperationFailure(
         operationsMessages.commandMissing(this.commands.recipe.name, "log"),
       );
-    const result = await this.commands.run("log", {
+    const result = await this.commands.read("log", {
       limit: String(limit ?? NO_LIMIT),
       paths: paths.map((path) => this.pathArgument(path)),
     });
@@ -48,7 +48,7 @@ export class RepoHistory {
       if (paths.length > 0)
         return (await this.log([], undefined)).filter((entry) => touches(entry, paths));
       // git refuses to log a repository without commits: its history is empty, not an error.
-      if ((await this.commands.run("head")).failed) return [];
+      if ((await this.commands.read("head")).failed) return [];
       throw commandFailure(result);
     }
     return parser(result.stdout);
@@ -98,7 +98,7 @@ export class RepoHistory {
 
   /** The bytes `path` (its name in that revision) had in revision `id`; undefined if absent. */
   async content(id: string, path: string): Promise<Uint8Array | undefined> {
-    const result = await this.commands.run(
+    const result = await this.commands.read(
       "fileAtRevision",
       { rev: id, path: this.pathArgument(path) },
       { binaryOutput: true },

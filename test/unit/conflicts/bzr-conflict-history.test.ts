@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -8,6 +7,7 @@ import { findConflicts, readThreeWay } from "../../../src/conflicts/find-conflic
 import { conflictCopyName } from "../../../src/operations/conflict-copy-name.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import { execaRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
+import { holdTreeLock } from "../../support/bzr-tree-lock.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 /**
@@ -73,30 +73,6 @@ async function brzOnAlpha(root: string, ...args: string[]): Promise<void> {
     reject: false,
   });
   assert.equal(result.exitCode, 0, result.stderr);
-}
-
-/**
- * Holds the dirstate lock the way brz itself does (a non-blocking fcntl write lock), from a
- * separate process, for `ms`; resolves once the lock is held.
- */
-async function holdTreeLock(root: string, ms: number): Promise<void> {
-  const holder = spawn("python3", [
-    "-c",
-    [
-      "import fcntl, sys, time",
-      "f = open(sys.argv[1], 'r+b')",
-      "fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)",
-      "print('held', flush=True)",
-      "time.sleep(float(sys.argv[2]))",
-    ].join("\n"),
-    join(root, ".bzr", "checkout", "dirstate"),
-    String(ms / 1000),
-  ]);
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout.on("data", () => resolve());
-    holder.on("error", reject);
-    holder.on("exit", (code) => reject(new Error(`the lock holder exited (${code})`)));
-  });
 }
 
 /** The real runner; the first time `shouldLock` says so, the tree is locked just before. */
