@@ -1,12 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { Box, Text, useInput, useStdin } from "ink";
+import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useEffect, useState } from "react";
 import { formatThreeWay, type ThreeWay } from "../conflicts/conflict-view.js";
 import type { ConflictDesk as Desk } from "../conflicts/desk-service.js";
 import { conflictHosts, type Keep } from "../conflicts/resolution.js";
 import { uiMessages } from "../messages/ui-messages.js";
 import { usePaint } from "./color-context.js";
+import { runEditor, type EditorFailure } from "./run-editor.js";
 
 interface Props {
   repo: string;
@@ -40,7 +40,7 @@ function tint(
  */
 export function ConflictDesk({ repo, desk, height, env, onClose }: Props) {
   const paint = usePaint();
-  const { setRawMode, isRawModeSupported } = useStdin();
+  const { suspendTerminal } = useApp();
   const [entries, setEntries] = useState<ThreeWay[] | undefined>(undefined);
   const [index, setIndex] = useState(0);
   const [asked, setAsked] = useState<{ keep: Keep; summary: string } | undefined>(undefined);
@@ -85,21 +85,22 @@ export function ConflictDesk({ repo, desk, height, env, onClose }: Props) {
   const edit = (): void => {
     if (!chosen) return;
     const editor = env.VISUAL || env.EDITOR || "vi";
-    const [command, ...args] = editor.split(" ").filter(Boolean);
-    if (isRawModeSupported) setRawMode(false);
-    const result = spawnSync(
-      command ?? "vi",
-      [...args, join(chosen.conflict.root, chosen.conflict.path)],
-      {
-        stdio: "inherit",
+    let failure: EditorFailure;
+    setBusy(true);
+    // Ink hands the terminal over and redraws after; the event loop runs on meanwhile.
+    suspendTerminal(async () => {
+      failure = await runEditor(editor, join(chosen.conflict.root, chosen.conflict.path));
+    }).then(
+      () => {
+        setBusy(false);
+        if (failure !== undefined) return setLine(uiMessages.deskEditorFailed(editor, failure));
+        ask({ kind: "edited" });
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setLine(uiMessages.deskEditorFailed(editor, String(error)));
       },
     );
-    if (isRawModeSupported) setRawMode(true);
-    if (result.error || result.status !== 0)
-      return setLine(
-        uiMessages.deskEditorFailed(editor, result.error?.message ?? `exit ${result.status}`),
-      );
-    ask({ kind: "edited" });
   };
 
   const header = uiMessages.deskTitle(repo, entries?.length ?? 0);

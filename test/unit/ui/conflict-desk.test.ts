@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { access, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, test } from "node:test";
@@ -168,6 +168,56 @@ describe("conflict desk (x)", () => {
         "title\none on desk\ntwo on lap\n",
       );
       assert.equal(await git("ls-files", "--", COPY), "");
+    },
+  );
+  test(
+    "while the editor is open the process goes on (the daemon in it keeps syncing)",
+    { timeout: 180_000 },
+    async (t) => {
+      const { dir, view } = await deskView(t);
+      const open = join(dir, "..", `editor-open-${process.pid}`);
+      const go = join(dir, "..", `editor-go-${process.pid}`);
+      // Writes the merge, says it is open, and stays open until the test answers (giving up
+      // after 10 s: an editor run that blocked this process could never be answered).
+      const editor = join(dir, "..", `waiting-editor-${process.pid}.sh`);
+      await writeFile(
+        editor,
+        [
+          "#!/bin/sh",
+          'printf "title\\none on desk\\ntwo on lap\\n" > "$1"',
+          `touch '${open}'`,
+          "i=0",
+          `while [ ! -e '${go}' ]; do i=$((i+1)); [ $i -gt 200 ] && exit 3; sleep 0.05; done`,
+          "",
+        ].join("\n"),
+        { mode: 0o755 },
+      );
+      t.after(() => Promise.all([editor, open, go].map((path) => rm(path, { force: true }))));
+      const saved = process.env.VISUAL;
+      process.env.VISUAL = editor;
+      t.after(() => {
+        if (saved === undefined) delete process.env.VISUAL;
+        else process.env.VISUAL = saved;
+      });
+      const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
+      await frameContaining(app, "1 unresolved conflict");
+      app.stdin.write("x");
+      await frameContaining(app, "e edit, then keep yours");
+      app.stdin.write("e");
+      // Only a running event loop gets here while the editor waits.
+      await waitFor(
+        "the editor to open",
+        () =>
+          access(open).then(
+            () => true,
+            () => false,
+          ),
+        {
+          timeoutMs: 30_000,
+        },
+      );
+      await writeFile(go, "");
+      await frameContaining(app, "kept the version merged by hand on lap");
     },
   );
 });
