@@ -75,6 +75,26 @@ async function deskView(t: { after(fn: () => unknown): void }) {
   return { dir, git, view };
 }
 
+/** Opens the desk on `view` with $VISUAL set to `editor` (for this test) and presses e. */
+async function editFromDesk(
+  t: { after(fn: () => unknown): void },
+  view: Parameters<typeof App>[0]["view"],
+  editor: string,
+) {
+  const saved = process.env.VISUAL;
+  process.env.VISUAL = editor;
+  t.after(() => {
+    if (saved === undefined) delete process.env.VISUAL;
+    else process.env.VISUAL = saved;
+  });
+  const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
+  await frameContaining(app, "1 unresolved conflict");
+  app.stdin.write("x");
+  await frameContaining(app, "e edit, then keep yours");
+  app.stdin.write("e");
+  return app;
+}
+
 async function frameContaining(instance: ReturnType<typeof render>, text: string) {
   return waitFor(
     `a frame containing ${JSON.stringify(text)}`,
@@ -149,17 +169,7 @@ describe("conflict desk (x)", () => {
         mode: 0o755,
       });
       t.after(() => rm(editor, { force: true }));
-      const saved = process.env.VISUAL;
-      process.env.VISUAL = editor;
-      t.after(() => {
-        if (saved === undefined) delete process.env.VISUAL;
-        else process.env.VISUAL = saved;
-      });
-      const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
-      await frameContaining(app, "1 unresolved conflict");
-      app.stdin.write("x");
-      await frameContaining(app, "e edit, then keep yours");
-      app.stdin.write("e");
+      const app = await editFromDesk(t, view, editor);
       await frameContaining(app, "kept the version merged by hand on lap");
       app.stdin.write("y");
       await frameContaining(app, "Nothing is unresolved in notes");
@@ -193,17 +203,7 @@ describe("conflict desk (x)", () => {
         { mode: 0o755 },
       );
       t.after(() => Promise.all([editor, open, go].map((path) => rm(path, { force: true }))));
-      const saved = process.env.VISUAL;
-      process.env.VISUAL = editor;
-      t.after(() => {
-        if (saved === undefined) delete process.env.VISUAL;
-        else process.env.VISUAL = saved;
-      });
-      const app = render(createElement(App, { view, onQuit: () => {}, tickMs: 20 }));
-      await frameContaining(app, "1 unresolved conflict");
-      app.stdin.write("x");
-      await frameContaining(app, "e edit, then keep yours");
-      app.stdin.write("e");
+      const app = await editFromDesk(t, view, editor);
       // Only a running event loop gets here while the editor waits.
       await waitFor(
         "the editor to open",
