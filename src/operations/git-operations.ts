@@ -354,13 +354,20 @@ class GitOperations implements RepoOperations {
     // Nothing committed yet: nothing to push (the first commit will be pushed).
     if (head === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
     let recorded = false;
-    const mailbox = await this.mailbox.name();
-    const result = await this.withRemote(branch, ({ remote, remoteBranch, configured }) => {
+    const result = await this.withRemote(branch, async ({ remote, remoteBranch, configured }) => {
+      // Mail only when main (as last fetched) lacks this head: a push with nothing new (the
+      // startup push) then creates no ref, here or on the remote.
+      const mailbox =
+        configured && (await this.resolve(`refs/remotes/${remote}/${remoteBranch}`)) !== head
+          ? await this.mailbox.name()
+          : undefined;
       const argv = this.git.argv("push", { remote, remoteBranch, branch, mailbox: mailbox ?? "" });
       // --set-upstream rewrites (locks, writes, renames) the config on every push; once the
       // config names this very upstream, that is work for nothing.
       const push = configured
-        ? argv.filter((arg) => arg !== "--set-upstream")
+        ? (mailbox === undefined ? this.mailbox.withoutMailbox(argv) : argv).filter(
+            (arg) => arg !== "--set-upstream",
+          )
         : this.mailbox.withoutMailbox(argv);
       recorded ||= push.includes("--set-upstream");
       return this.git.runArgv(push, { network: true });
