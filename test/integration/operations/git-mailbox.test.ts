@@ -23,7 +23,7 @@ import {
 
 /** A name that is an option, holds a space, a newline and non-ASCII letters. */
 const FILE = "-drafts ü\nnotes.md";
-const MACHINES = ["alpha", "beta", "gamma"] as const;
+const MACHINES = ["alpha", "beta", "gamma", "delta"] as const;
 type Machine = (typeof MACHINES)[number];
 
 interface Contention {
@@ -34,7 +34,7 @@ interface Contention {
 }
 
 /**
- * zed pushed FILE first; alpha, beta and gamma each committed their own version of it and were
+ * zed pushed FILE first; alpha, beta, gamma and delta each committed their own version of it and were
  * rejected: their heads wait in their mailboxes on the remote.
  */
 async function contention(t: TestContext): Promise<Contention> {
@@ -107,7 +107,11 @@ async function assertAllKept(c: Contention) {
     assert.deepEqual(await treeOf(clone), reference);
   }
   const kept = [...(await versionsIn(c.zed)).values()].sort();
-  assert.deepEqual(kept, ["alpha\n", "beta\n", "gamma\n", "zed\n"], "every version kept");
+  assert.deepEqual(
+    kept,
+    ["alpha\n", "beta\n", "delta\n", "gamma\n", "zed\n"],
+    "every version kept",
+  );
 }
 
 test("a push whose main is rejected still puts the clone's head in its mailbox", async (t) => {
@@ -135,15 +139,16 @@ test("a push whose main is rejected still puts the clone's head in its mailbox",
 
 test("the lowest mailbox merges main and every other mailbox; the others defer, then fast-forward", async (t) => {
   const c = await contention(t);
-  const { alpha, beta, gamma } = c.clones;
+  const { alpha, beta, gamma, delta } = c.clones;
   const betaHead = await beta.git("rev-parse", "HEAD");
   assertDeferred(await pull(beta), c.mailboxes.alpha);
   assertDeferred(await pull(gamma), c.mailboxes.alpha);
+  assertDeferred(await pull(delta), c.mailboxes.alpha);
   assert.equal(await beta.git("rev-parse", "HEAD"), betaHead, "a deferring clone merges nothing");
 
   const merged = await mergeAll(alpha);
   assert.ok(merged.kind === "pull" && merged.outcome === "updated");
-  assert.equal(merged.conflicts.length, 3, JSON.stringify(merged.conflicts));
+  assert.equal(merged.conflicts.length, 4, JSON.stringify(merged.conflicts));
   // Each mailbox's version is kept under its own host's name; main's stays at the path.
   const copies = merged.conflicts.map((conflict) => conflict.copyPath ?? "");
   for (const name of MACHINES) {
@@ -156,18 +161,20 @@ test("the lowest mailbox merges main and every other mailbox; the others defer, 
 
   await fastForwards(beta);
   await fastForwards(gamma);
+  await fastForwards(delta);
   await assertAllKept(c);
 });
 
 test("take-over: when the elected merger never comes, a deferring clone merges everything", async (t) => {
   const c = await contention(t);
-  const { alpha, beta, gamma } = c.clones;
+  const { alpha, beta, gamma, delta } = c.clones;
   assertDeferred(await pull(beta), c.mailboxes.alpha);
   await mergeAll(beta, { takeOver: true });
   await expectOutcome(beta.ops, { kind: "push" }, "pushed");
-  // alpha, the merger that never came, and gamma find their heads in main.
+  // alpha, the merger that never came, gamma and delta find their heads in main.
   await fastForwards(alpha);
   await fastForwards(gamma);
+  await fastForwards(delta);
   await assertAllKept(c);
 });
 
@@ -255,31 +262,33 @@ async function restartedSync(clone: Clone) {
 
 test("kill -9 between the merges of two mailboxes: committed state, nothing lost after restart", async (t) => {
   const c = await contention(t);
-  const { alpha, beta, gamma } = c.clones;
+  const { alpha, beta, gamma, delta } = c.clones;
   const crash = killedBefore(
     c.world,
     alpha,
     (argv) =>
-      argv.some((arg) => arg.endsWith(`synced/${c.mailboxes.gamma}`)) && argv.includes("merge"),
+      argv.some((arg) => arg.endsWith(`synced/${c.mailboxes.delta}`)) && argv.includes("merge"),
   );
   void crash.ops.run(pullRequest("alpha"));
-  await waitFor("alpha to reach gamma's merge", () => crash.wasKilled(), { timeoutMs: 30_000 });
-  // main and beta are merged and committed; gamma's merge never started.
+  await waitFor("alpha to reach delta's merge", () => crash.wasKilled(), { timeoutMs: 30_000 });
+  // main and beta are merged and committed; delta's merge (then gamma's) never started.
   await assertNotMidMerge(alpha);
   assert.equal(await alpha.git("status", "--porcelain"), "");
   const log = await alpha.git("log", "--format=%s", "-3");
   assert.match(log, new RegExp(`synced/${c.mailboxes.beta}`));
 
   await restartedSync(alpha);
-  await restartedSync(gamma);
-  await restartedSync(beta);
-  await restartedSync(alpha);
+  // delta and gamma are still missing from main: the lower of them merges both.
+  assertDeferred(await pull(gamma), c.mailboxes.delta);
+  await mergeAll(delta);
+  await expectOutcome(delta.ops, { kind: "push" }, "pushed");
+  for (const clone of [alpha, beta, gamma]) await fastForwards(clone);
   await assertAllKept(c);
 });
 
 test("kill -9 after the merges, before the push: the restart pushes them", async (t) => {
   const c = await contention(t);
-  const { alpha, beta, gamma } = c.clones;
+  const { alpha, beta, gamma, delta } = c.clones;
   const crash = killedBefore(c.world, alpha, (argv) => argv.includes("push"));
   await crash.ops.run(pullRequest("alpha"));
   void crash.ops.run({ kind: "push" });
@@ -290,12 +299,13 @@ test("kill -9 after the merges, before the push: the restart pushes them", async
   assert.equal(restarted.needsPush, true);
   await fastForwards(beta);
   await fastForwards(gamma);
+  await fastForwards(delta);
   await assertAllKept(c);
 });
 
 test("kill -9 while deferring: the restarted clone defers again, then fast-forwards", async (t) => {
   const c = await contention(t);
-  const { alpha, beta, gamma } = c.clones;
+  const { alpha, beta, gamma, delta } = c.clones;
   assertDeferred(await pull(beta), c.mailboxes.alpha);
   // The wait lives only in the engine: a restart finds the tree as the deferral left it.
   const restartedBeta = {
@@ -313,5 +323,6 @@ test("kill -9 while deferring: the restarted clone defers again, then fast-forwa
   await expectOutcome(alpha.ops, { kind: "push" }, "pushed");
   await fastForwards(restartedBeta);
   await fastForwards(gamma);
+  await fastForwards(delta);
   await assertAllKept(c);
 });
