@@ -32,6 +32,11 @@ export interface EngineState {
   contendedPushes?: number;
   /** When the pull and re-push after a rejected push run (the contention backoff). */
   pushRetryAt?: number;
+  /**
+   * git mailboxes: another clone was elected to merge this one's head (see mailbox-wait.ts).
+   * `takeOver`: the fallback ran out, and the next pull merges whatever the election says.
+   */
+  mailboxWait?: { merger: string; since: number; fallbackAt: number; takeOver?: boolean };
   offline?: OfflineState;
   /**
    * Every local change since the last whole-tree look is committed or in `pending`: a

@@ -7,6 +7,7 @@ import type { InFlight } from "./engine-state.js";
 import { applyLargeFileRule } from "./large-files.js";
 import { goOffline, leaveOffline } from "./offline.js";
 import { pullFailed, pullSucceeded, pushRejectedDuringPullBackoff } from "./pull-backoff.js";
+import { mailboxWaitOver, pullDeferred, pushRejectedWhileDeferring } from "./mailbox-wait.js";
 import { rememberPullWrites } from "./pull-echo.js";
 import type { LocalCommit, OperationResult } from "./operation.js";
 import { SAMPLE_SIZE, addPending, mergePending } from "./pending-changes.js";
@@ -150,6 +151,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
         return;
       }
       s.unpushed = false;
+      mailboxWaitOver(ctx);
       s.rejectedPushes = 0;
       s.contendedPushes = 0;
       if (s.pushRetryAt !== undefined) {
@@ -169,6 +171,12 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       s.lastPull = { head: result.head, at: ctx.now, changedPaths: result.changedPaths.length };
       leaveOffline(ctx, "pull");
       pullSucceeded(ctx);
+      if (result.deferredTo !== undefined) pullDeferred(ctx, result.deferredTo);
+      else if (s.mailboxWait) {
+        // The merger's push came: main holds this head (else the pull asks for a push).
+        if (!result.needsPush) s.unpushed = false;
+        mailboxWaitOver(ctx);
+      }
       // Others' commits came in: a push rejected before this was contention, not a remote
       // that refuses us, and must not count toward giving up.
       if (result.outcome === "updated") s.rejectedPushes = 0;
@@ -368,6 +376,10 @@ function pushRejected(ctx: StepContext): void {
   if (pushRejectedDuringPullBackoff(ctx)) {
     // The pull this push needs failed and backs off; a rejection now is no new evidence that
     // the remote refuses us, so it does not count toward giving up.
+    leaveOffline(ctx, "push");
+    return;
+  }
+  if (pushRejectedWhileDeferring(ctx)) {
     leaveOffline(ctx, "push");
     return;
   }

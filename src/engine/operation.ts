@@ -32,6 +32,11 @@ export type OperationRequest =
        * central remote as always. A failed or refused origin is no error, only a report.
        */
       origin?: PullOrigin;
+      /**
+       * Merge even when another clone's mailbox won the merger election (git): the deferral's
+       * fallback ran out without the merger's push arriving (a silent channel, a dead merger).
+       */
+      takeOver?: boolean;
     };
 
 export type OperationKind = OperationRequest["kind"];
@@ -96,6 +101,11 @@ export type OperationResult =
        * one: a commit like any other, which the engine reports as `committed`.
        */
       localCommit?: LocalCommit;
+      /**
+       * git mailboxes: a merge was needed and another clone (this mailbox) was elected to do
+       * it; nothing was merged, and the engine waits for the merger's push (see mailbox-wait.ts).
+       */
+      deferredTo?: string;
     }
   /**
    * The remote cannot be reached (network, host down, auth prompt refused). A pull may have

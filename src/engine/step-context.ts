@@ -19,6 +19,7 @@ export const RETRY_TIMER = "retry";
 export const RECHECK_TIMER = "recheck";
 export const PUSH_RETRY_TIMER = "push-retry";
 export const PULL_RETRY_TIMER = "pull-retry";
+export const MAILBOX_TIMER = "mailbox-wait";
 export const ruleTimer = (index: number): string => `rule:${index}`;
 
 export function parseRuleTimer(timer: string): number | undefined {

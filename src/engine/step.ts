@@ -13,6 +13,7 @@ import { cancelQuietPeriods, enqueue, fireTrigger, ruleTimerFired } from "./rule
 import type { StepContext } from "./step-context.js";
 import {
   INTERVAL_TIMER,
+  MAILBOX_TIMER,
   PULL_RETRY_TIMER,
   PUSH_RETRY_TIMER,
   RECHECK_TIMER,
@@ -22,6 +23,7 @@ import {
   publish,
 } from "./step-context.js";
 import { pullRetryTimerFired } from "./pull-backoff.js";
+import { mailboxTimerFired } from "./mailbox-wait.js";
 import { withEcho } from "./pull-echo.js";
 import { recheckTimerFired } from "./unhealthy.js";
 
@@ -159,6 +161,7 @@ function timerFired(ctx: StepContext, timer: string): void {
   if (timer === RECHECK_TIMER) return recheckTimerFired(ctx);
   if (timer === PUSH_RETRY_TIMER) return pushRetryTimerFired(ctx);
   if (timer === PULL_RETRY_TIMER) return pullRetryTimerFired(ctx);
+  if (timer === MAILBOX_TIMER) return mailboxTimerFired(ctx);
   const rule = parseRuleTimer(timer);
   if (rule !== undefined) ruleTimerFired(ctx, rule);
 }
@@ -178,6 +181,8 @@ function shutdown(ctx: StepContext): void {
   if (s.pushRetryAt !== undefined) cancelTimer(ctx, PUSH_RETRY_TIMER);
   s.pushRetryAt = undefined;
   if (s.pullBackoff) cancelTimer(ctx, PULL_RETRY_TIMER);
+  if (s.mailboxWait) cancelTimer(ctx, MAILBOX_TIMER);
+  s.mailboxWait = undefined;
 }
 
 /** The state the user sees, derived from the facts so it can never disagree with them. */
@@ -196,6 +201,7 @@ export function deriveStateName(s: EngineState): RepoStateName {
     hasPending(s.pending) ||
     s.queue.length > 0 ||
     s.pushRetryAt !== undefined ||
+    s.mailboxWait !== undefined ||
     s.quiet.some((period) => period !== null)
   ) {
     return "pending";

@@ -82,6 +82,10 @@ export const engineMessages = {
   unstorableNameHint: () =>
     "rename the file (no line break, UTF-8 characters only) to have it synced",
 
+  mailboxDeferred: (merger: string) =>
+    `another machine (${merger}) merges the heads the remote lacks, this one's included; waiting for its push`,
+  mailboxTakeOver: (merger: string) =>
+    `no push from ${merger} arrived in time; this machine merges the waiting heads itself`,
   pushGaveUp: (attempts: number) =>
     `the push was rejected ${attempts} times in a row although the remote had nothing new to pull; trying again at the next change or sync`,
   pushGaveUpHint: () =>

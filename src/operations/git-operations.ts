@@ -30,6 +30,7 @@ import { stripCredentials } from "./remote-url.js";
 import { findGitUpstream, type GitUpstream } from "./git-upstream.js";
 import { findLockFiles, removeStaleLocks } from "./stale-locks.js";
 import { gitOfflineReason } from "./git-offline.js";
+import { MailboxDesk } from "./git-mailbox-desk.js";
 import { fileStamp } from "./file-stamp.js";
 import {
   configPath,
@@ -97,6 +98,7 @@ class GitOperations implements RepoOperations {
   private cachedRemoteUrl: { remote: string; url: string | undefined } | undefined;
   /** Root commits of the history as of `checkedAt`; a later HEAD only adds the new ones. */
   private roots: { ids: Set<string>; checkedAt: string } | undefined;
+  private readonly mailbox: MailboxDesk;
 
   constructor(private readonly options: OperationsOptions) {
     this.git = new RecipeCommands(options);
@@ -104,6 +106,7 @@ class GitOperations implements RepoOperations {
     this.isIgnored = options.isIgnored ?? (() => false);
     this.host = options.host ?? hostname();
     this.now = options.now ?? Date.now;
+    this.mailbox = new MailboxDesk(this.git, this.host, () => this.gitDir());
   }
 
   async run(request: OperationRequest): Promise<OperationResult> {
@@ -351,11 +354,21 @@ class GitOperations implements RepoOperations {
     // Nothing committed yet: nothing to push (the first commit will be pushed).
     if (head === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
     let recorded = false;
-    const result = await this.withRemote(branch, ({ remote, remoteBranch, configured }) => {
-      const argv = this.git.argv("push", { remote, remoteBranch, branch });
+    const result = await this.withRemote(branch, async ({ remote, remoteBranch, configured }) => {
+      // Mail only when main (as last fetched) lacks this head: a push with nothing new (the
+      // startup push) then creates no ref, here or on the remote.
+      const mailbox =
+        configured && (await this.resolve(`refs/remotes/${remote}/${remoteBranch}`)) !== head
+          ? await this.mailbox.name()
+          : undefined;
+      const argv = this.git.argv("push", { remote, remoteBranch, branch, mailbox: mailbox ?? "" });
       // --set-upstream rewrites (locks, writes, renames) the config on every push; once the
       // config names this very upstream, that is work for nothing.
-      const push = configured ? argv.filter((arg) => arg !== "--set-upstream") : argv;
+      const push = configured
+        ? (mailbox === undefined ? this.mailbox.withoutMailbox(argv) : argv).filter(
+            (arg) => arg !== "--set-upstream",
+          )
+        : this.mailbox.withoutMailbox(argv);
       recorded ||= push.includes("--set-upstream");
       return this.git.runArgv(push, { network: true });
     });
@@ -364,9 +377,12 @@ class GitOperations implements RepoOperations {
       this.configSeen = await fileStamp([configPath(await this.gitDirs())]);
       if (!result.failed && this.cachedUpstream) this.cachedUpstream.upstream.configured = true;
     }
-    // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref on stdout.
-    const refLines = result.stdout.split("\n").filter((line) => /^[ +\-*!=]\t/.test(line));
-    if (!result.failed) {
+    // --porcelain: one `<flag>\t<from>:<to>\t<summary>` line per ref on stdout. Only main's
+    // line decides: a mailbox the remote refused costs speed, never the push.
+    const refLines = this.mailbox.mainLines(
+      result.stdout.split("\n").filter((line) => /^[ +\-*!=]\t/.test(line)),
+    );
+    if (!result.failed || this.mailbox.onlyMailboxFailed(result.stdout, refLines)) {
       const updated = refLines.some((line) => !line.startsWith("=") && !line.startsWith("!"));
       return { kind: "push", outcome: updated ? "pushed" : "up-to-date", head };
     }
@@ -458,6 +474,11 @@ class GitOperations implements RepoOperations {
       );
     }
 
+    const election = await this.mailbox.elect(request, remote, remoteRef, headBefore);
+    if (election.deferTo !== undefined) {
+      const deferred = this.pullResult("up-to-date", headBefore, [], [], false);
+      return this.withOrigin({ ...deferred, deferredTo: election.deferTo }, startHead, fromOrigin);
+    }
     const { oldHead, conflicts, incoming } = await this.mergeWithLocalWork(
       request,
       remoteRef,
@@ -465,6 +486,20 @@ class GitOperations implements RepoOperations {
       made,
       headBefore,
     );
+    // The elected merger: every other mailbox main lacks, in order, each merge committed
+    // before the next (a kill -9 between two leaves a committed, pushable head). One that
+    // cannot be merged was undone (see merge): what merged so far goes out, and that mailbox's
+    // owner, finding its head still missing from main, merges it in the next election.
+    for (const mail of election.mergeAlso) {
+      const merged = await this.merge(request, mail.ref, mail.label, mail.host).catch(
+        (error: unknown) => {
+          if (error instanceof OperationFailure) return undefined;
+          throw error;
+        },
+      );
+      if (!merged) break;
+      conflicts.push(...merged);
+    }
     const newHead = await this.head();
     if (newHead === undefined)
       throw new OperationFailure(operationsMessages.mergeFailed("no HEAD"));
@@ -670,7 +705,13 @@ class GitOperations implements RepoOperations {
    * sides and the merge is committed; if anything fails on the way, the merge is aborted and
    * the conflict copies written so far are removed, so the working copy is as it was.
    */
-  private async merge(request: PullRequest, remoteRef: string, remoteName: string) {
+  private async merge(
+    request: PullRequest,
+    remoteRef: string,
+    remoteName: string,
+    /** A mailbox's merge: its version is the copy, named for its host; ours stays at the path. */
+    copyTheirsAs?: string,
+  ) {
     const message = operationsMessages.mergeMessage(request.host, remoteName);
     const journal = await this.journal();
     await journal.begin();
@@ -687,10 +728,15 @@ class GitOperations implements RepoOperations {
 
     const createdCopies: string[] = [];
     try {
-      const conflicts = await this.keepBoth(request, remoteRef, async (copyPath) => {
-        createdCopies.push(copyPath);
-        await journal.addCopy(copyPath);
-      });
+      const conflicts = await this.keepBoth(
+        request,
+        remoteRef,
+        async (copyPath) => {
+          createdCopies.push(copyPath);
+          await journal.addCopy(copyPath);
+        },
+        copyTheirsAs,
+      );
       const remaining = await this.unmergedPaths();
       if (remaining.size > 0)
         throw new OperationFailure(operationsMessages.unresolved([...remaining.keys()]));
@@ -782,6 +828,7 @@ class GitOperations implements RepoOperations {
     request: PullRequest,
     remoteRef: string,
     onCopyCreated: (copyPath: string) => Promise<void>,
+    copyTheirsAs?: string,
   ): Promise<ConflictCopy[]> {
     const conflicts: ConflictCopy[] = [];
     for (const [path, stages] of await this.unmergedPaths()) {
@@ -816,24 +863,31 @@ class GitOperations implements RepoOperations {
         // Same bytes on both sides need no copy; a conflict copy is never conflicted again
         // (its local side stays in history, in the commit made before the merge); a
         // submodule has no bytes to copy. The copy of a symlink is a file holding its target.
-        if (ours.object !== theirs.object && !isConflictCopy(path) && ours.mode !== GITLINK_MODE) {
+        const copied = copyTheirsAs === undefined ? ours : theirs;
+        if (
+          ours.object !== theirs.object &&
+          !isConflictCopy(path) &&
+          copied.mode !== GITLINK_MODE
+        ) {
           const bytes = await this.git.ok(
             "showVersion",
-            { object: ours.object, path },
+            { object: copied.object, path },
             { binaryOutput: true },
           );
           const written = await writeConflictCopy({
             root: this.root,
             path,
-            host: request.host,
+            host: copyTheirsAs ?? request.host,
             nowMs: request.nowMs,
             content: bytes.stdoutBytes ?? new TextEncoder().encode(bytes.stdout),
-            mode: ours.mode === "100755" ? 0o755 : 0o644,
+            mode: copied.mode === "100755" ? 0o755 : 0o644,
           });
           if (written.created) await onCopyCreated(written.copyPath);
           copyPath = written.copyPath;
         }
-        await this.git.ok("takeTheirs", { paths: [path] });
+        await this.git.ok(copyTheirsAs === undefined ? "takeTheirs" : "takeOurs", {
+          paths: [path],
+        });
         await this.git.ok("markResolved", { paths: copyPath ? [path, copyPath] : [path] });
         conflicts.push(copyPath ? { path, copyPath, kind } : { path, kind });
       } else if (ours) {

@@ -13,6 +13,7 @@ import type { CommandName } from "./recipe.js";
  * - `path`: one path, as one element.
  * - `url`, `dir`: the repository to clone and the new working copy's path (`clone`).
  * - `limit`: the most entries a listing may print (a decimal number).
+ * - `mailbox`: this working copy's mailbox name (git `push`; see git-mailbox.ts).
  */
 export const allowedPlaceholders = {
   status: ["paths"],
@@ -21,7 +22,7 @@ export const allowedPlaceholders = {
   addPathsFromStdin: [],
   commit: ["message"],
   identity: [],
-  push: ["remote", "remoteBranch", "branch"],
+  push: ["remote", "remoteBranch", "branch", "mailbox"],
   fetch: ["remote"],
   merge: ["ref", "message"],
   pull: ["remote"],
@@ -51,6 +52,7 @@ export const allowedPlaceholders = {
   trackedFiles: [],
   pathLog: ["rev", "path"],
   mergeBase: ["from", "to"],
+  mailboxes: ["ref", "remote"],
 } as const satisfies Record<CommandName, readonly string[]>;
 
 /** Placeholders allowed in `identityEnv` values. */

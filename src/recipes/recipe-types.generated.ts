@@ -37,7 +37,7 @@ export type ArgvTemplate4 = [string, ...string[]];
  */
 export type ArgvTemplate5 = [string, ...string[]];
 /**
- * Push the current branch. git: `{remote}` and `{remoteBranch}` (the upstream, or the same-named branch on the first push).
+ * Push the current branch. git: `{remote}` and `{remoteBranch}` (the upstream, or the same-named branch on the first push); `{mailbox}` names this working copy's mailbox (`+HEAD:refs/heads/synced/{mailbox}`, see docs/architecture.md), which the first push, the one that records the upstream, leaves out.
  *
  * @minItems 1
  */
@@ -217,6 +217,12 @@ export type ArgvTemplate34 = [string, ...string[]];
  */
 export type ArgvTemplate35 = [string, ...string[]];
 /**
+ * git: prints, one per line, the head id, a space and the name of each remote-tracking mailbox ref (`refs/remotes/{remote}/synced/*`) whose head `{ref}` (the remote's main) does not contain. Used to elect the one clone that merges them all; leave it out to keep the serial rounds.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate36 = [string, ...string[]];
+/**
  * What starts a rule: a local `change`, an operation that finished (`committed`, `pushed`, `pulled`, `conflict`), an `announcement` from another machine, the pull `interval`, `startup`, or a `manual` sync.
  */
 export type PipelineTrigger =
@@ -382,6 +388,7 @@ export interface RecipeCommands {
   trackedFiles?: ArgvTemplate33;
   pathLog?: ArgvTemplate34;
   mergeBase?: ArgvTemplate35;
+  mailboxes?: ArgvTemplate36;
 }
 /**
  * One rule: when any trigger in `on` fires, wait `quietPeriod` after the last trigger (at most `maxWait` after the first), then do the actions in order.

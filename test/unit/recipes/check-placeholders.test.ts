@@ -37,7 +37,7 @@ test("a placeholder a command does not get is reported with its key path", async
       {
         keyPath: "commands.push[3]",
         expected:
-          "only {remote}, {remoteBranch}, {branch} in commands.push (write {{ and }} for literal braces)",
+          "only {remote}, {remoteBranch}, {branch}, {mailbox} in commands.push (write {{ and }} for literal braces)",
         found: "{message}",
       },
     ].sort((x, y) => x.keyPath.localeCompare(y.keyPath)),

@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { OperationResult } from "../../../src/engine/operation.js";
+import { MAILBOX_FALLBACK_MS, MAILBOX_JITTER_MS } from "../../../src/engine/mailbox-wait.js";
+import {
+  EngineSimulator,
+  committed,
+  modified,
+  pulled,
+  pushed,
+  rejected,
+  statusOk,
+  testConfig,
+} from "../../support/engine-simulator.js";
+
+/** The contention backoff's cap: the pull after a rejection runs within it. */
+const BACKOFF_CAP_MS = 500;
+const FALLBACK_MAX_MS = MAILBOX_FALLBACK_MS + MAILBOX_JITTER_MS;
+
+const deferred = (head: string, merger = "alpha-000001"): OperationResult => ({
+  kind: "pull",
+  outcome: "up-to-date",
+  head,
+  changedPaths: [],
+  conflicts: [],
+  needsPush: false,
+  deferredTo: merger,
+});
+
+const announce = (sim: EngineSimulator) =>
+  sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "alpha" });
+
+/** Commits a.md, pushes, is rejected, and answers the pull after the rejection: deferred. */
+function rejectedThenDeferred(sim: EngineSimulator): void {
+  sim.send({ type: "changesObserved", paths: ["a.md"] });
+  sim.advance(1000);
+  sim.finish(statusOk([modified("a.md")]));
+  sim.finish(committed("c1", [modified("a.md")]));
+  sim.advance(sim.state.config.timers.pushDelayMs);
+  sim.finish(rejected());
+  sim.advance(BACKOFF_CAP_MS);
+  assert.equal(sim.current()?.kind, "pull");
+  sim.finish(deferred("c1"));
+}
+
+describe("waiting for the elected merger (git mailboxes)", () => {
+  test("a deferred pull drops the re-push and waits; the merger's announcement brings a fast-forward and no push", () => {
+    const sim = new EngineSimulator();
+    rejectedThenDeferred(sim);
+    assert.equal(sim.current(), undefined, "no re-push after a deferral");
+    assert.equal(sim.state.name, "pending");
+    assert.ok(sim.timers.has("mailbox-wait"), "the fallback runs");
+    assert.match(sim.eventsOf("info").at(-1)?.message ?? "", /alpha-000001/);
+    sim.advance(MAILBOX_FALLBACK_MS - 1);
+    assert.equal(sim.current(), undefined, "nothing runs while it waits: no busy loop");
+    announce(sim);
+    assert.equal(sim.current()?.kind, "pull");
+    sim.finish(pulled("m1", ["b.md"], { needsPush: false }));
+    assert.equal(sim.current(), undefined, "the merged head is on main: nothing to push");
+    assert.equal(sim.timers.has("mailbox-wait"), false, "the fallback is cancelled");
+    assert.equal(sim.state.unpushed, false);
+    assert.equal(sim.state.name, "idle");
+    sim.advance(600_000);
+    assert.deepEqual(
+      sim.kinds().filter((kind) => kind !== "status"),
+      ["commit", "push", "pull", "pull"],
+    );
+  });
+
+  test("when no push comes, the fallback pulls in take-over mode and pushes the merge", () => {
+    const sim = new EngineSimulator();
+    rejectedThenDeferred(sim);
+    const pullsBefore = sim.operationsOf("pull").length;
+    sim.advance(FALLBACK_MAX_MS);
+    const takeOver = sim.current();
+    assert.equal(takeOver?.kind, "pull");
+    assert.equal(takeOver?.kind === "pull" && takeOver.takeOver, true);
+    assert.equal(sim.operationsOf("pull").length, pullsBefore + 1);
+    sim.finish(pulled("m2", ["b.md"], { needsPush: true }));
+    assert.equal(sim.current()?.kind, "push");
+    sim.finish(pushed("m2"));
+    assert.equal(sim.state.mailboxWait, undefined);
+    assert.equal(sim.state.name, "idle");
+    announce(sim);
+    const next = sim.current();
+    assert.equal(next?.kind === "pull" && next.takeOver, undefined, "take-over ends with the wait");
+  });
+
+  test("rejected pushes while deferring neither retry nor count toward giving up", () => {
+    const sim = new EngineSimulator(
+      testConfig({ retry: { maxRejectedPushes: 2 }, timers: { pushDelayMs: 0 } }),
+    );
+    rejectedThenDeferred(sim);
+    // Five commits within the fallback (≥ 6 s): each is pushed (its mailbox goes up) and rejected.
+    for (let i = 2; i <= 6; i++) {
+      sim.send({ type: "changesObserved", paths: ["a.md"] });
+      sim.advance(1000);
+      sim.finish(statusOk([modified("a.md")]));
+      sim.finish(committed(`c${i}`, [modified("a.md")]));
+      assert.equal(sim.current()?.kind, "push");
+      sim.finish(rejected());
+      assert.equal(sim.current(), undefined, "no pull and re-push of its own");
+      assert.equal(sim.timers.has("push-retry"), false);
+    }
+    assert.deepEqual(sim.eventsOf("error"), [], "never gave up");
+  });
+
+  test("a second deferral to the same merger keeps the deadline; to a new merger it starts again", () => {
+    const sim = new EngineSimulator();
+    rejectedThenDeferred(sim);
+    const first = sim.state.mailboxWait?.fallbackAt;
+    sim.advance(1000);
+    announce(sim);
+    sim.finish(deferred("c1"));
+    assert.equal(sim.state.mailboxWait?.fallbackAt, first);
+    sim.advance(1000);
+    announce(sim);
+    sim.finish(deferred("c1", "beta-000002"));
+    assert.ok((sim.state.mailboxWait?.fallbackAt ?? 0) > (first ?? 0));
+    assert.equal(sim.state.mailboxWait?.merger, "beta-000002");
+  });
+
+  test("a push of main that goes through ends the wait", () => {
+    const sim = new EngineSimulator();
+    rejectedThenDeferred(sim);
+    sim.send({ type: "syncRequested" });
+    sim.finish(statusOk([]));
+    while (sim.current()?.kind === "pull" || sim.current()?.kind === "status")
+      sim.finish(sim.current()?.kind === "pull" ? pulled("c1") : statusOk([]));
+    assert.equal(sim.current()?.kind, "push");
+    sim.finish(pushed("c1"));
+    assert.equal(sim.state.mailboxWait, undefined);
+    assert.equal(sim.timers.has("mailbox-wait"), false);
+  });
+
+  test("shutting down cancels the fallback", () => {
+    const sim = new EngineSimulator();
+    rejectedThenDeferred(sim);
+    sim.send({ type: "shutdownRequested" });
+    assert.equal(sim.timers.has("mailbox-wait"), false);
+    assert.equal(sim.state.mailboxWait, undefined);
+  });
+});
