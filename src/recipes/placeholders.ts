@@ -24,6 +24,7 @@ export const allowedPlaceholders = {
   push: ["remote", "remoteBranch", "branch"],
   fetch: ["remote"],
   merge: ["ref", "message"],
+  fastForward: ["ref"],
   pull: ["remote"],
   update: ["rev"],
   mergeAbort: [],
