@@ -122,6 +122,7 @@ function startPull(ctx: StepContext, item: QueuedAction): void {
     nowMs: ctx.now,
     ...(skipPaths.length > 0 ? { skipPaths } : {}),
     ...(origin ? { origin } : {}),
+    ...(s.treeClean ? { treeClean: true as const } : {}),
   });
   endCoveredPeriods(ctx, "pull");
   s.inFlight = { op: "pull", startedAt: ctx.now, origin: item.origin };

@@ -32,6 +32,13 @@ export type OperationRequest =
        * central remote as always. A failed or refused origin is no error, only a report.
        */
       origin?: PullOrigin;
+      /**
+       * The engine knows nothing local is uncommitted (`treeClean`: the last whole-tree look
+       * found nothing and every change reported since is committed). A fast-forward that
+       * refuses to touch a changed file may then run without a status first; anything else
+       * still looks (and commits) before it merges.
+       */
+      treeClean?: true;
     };
 
 export type OperationKind = OperationRequest["kind"];

@@ -482,6 +482,7 @@ class GitOperations implements RepoOperations {
       // HEAD held the remote's previous head, and the remote moved on: most likely a
       // fast-forward, which git can do without the look for ignored files in the way.
       fetchMoved && trackedBefore === headBefore,
+      request.treeClean === true && fromOrigin === undefined,
     );
     const newHead = await this.head();
     if (newHead === undefined)
@@ -518,14 +519,27 @@ class GitOperations implements RepoOperations {
     knownHead?: string,
     /** Try git's fast-forward first (see fastForward) when nothing local needs a commit. */
     fastForwardLikely = false,
+    /** The engine knows the tree clean (PullRequest.treeClean): try it before any status. */
+    treeClean = false,
   ) {
     const startHead = knownHead ?? (await this.head());
+    let known: string[] | undefined;
+    if (fastForwardLikely && treeClean && startHead !== undefined) {
+      // git's fast-forward refuses, touching nothing, to overwrite a file changed since the
+      // engine's last look, and leaves every other change where it is for the engine to commit:
+      // no status needed before it. The diff only reads commits, so it runs alongside.
+      const [moved, incoming] = await Promise.all([
+        this.fastForward(ref),
+        this.incomingPaths(startHead, ref),
+      ]);
+      if (moved) return { oldHead: startHead, conflicts: [], incoming };
+      known = incoming;
+      fastForwardLikely = false; // refused once: the careful way from here
+    }
     // Both only read: what is uncommitted here, and what the merge brings.
     const [local, incoming] = await Promise.all([
       this.localChanges(),
-      startHead === undefined
-        ? undefined
-        : this.git.ok("changedPaths", { from: startHead, to: ref }).then((r) => splitNul(r.stdout)),
+      known ?? this.incomingPaths(startHead, ref),
     ]);
     let oldHead = startHead;
     if (local.length > 0) {
@@ -553,6 +567,11 @@ class GitOperations implements RepoOperations {
       oldHead === undefined ? [] : await this.moveIgnoredFilesAside(candidates ?? [], request);
     const conflicts = [...moved, ...(await this.merge(request, ref, label))];
     return { oldHead, conflicts, incoming: oldHead === startHead ? incoming : undefined };
+  }
+
+  private async incomingPaths(from: string | undefined, ref: string) {
+    if (from === undefined) return undefined;
+    return splitNul((await this.git.ok("changedPaths", { from, to: ref })).stdout);
   }
 
   /**

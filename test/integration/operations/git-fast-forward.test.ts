@@ -196,3 +196,53 @@ test("a git reset or a hand commit between pulls: the next pull merges what the 
   await assertNotMidMerge(b);
   await assertNotMidMerge(c);
 });
+
+// The engine says the tree is clean (treeClean) when its last whole-tree look found nothing and
+// every change since is committed; the watcher may still be about to report an edit. The pull
+// then tries the fast-forward before any status, and git's refusal must keep such an edit.
+
+test("a pull told the tree is clean that meets uncommitted edits in its way commits them and keeps both sides", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "notes.md": "v1\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "notes.md": "v2 from a\n", "-new ✓.md": "from a\n" });
+  await writeFile(join(b.dir, "notes.md"), "edited on b, not reported yet\n");
+  await writeFile(join(b.dir, "-new ✓.md"), "new on b, not reported yet\n");
+
+  const pull = await expectOutcome(b.ops, { ...pullRequest("b"), treeClean: true }, "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.deepEqual(pull.localCommit?.entries.map((e) => e.path).sort(), ["-new ✓.md", "notes.md"]);
+  assert.equal(pull.needsPush, true);
+  for (const [path, local, remote] of [
+    ["notes.md", "edited on b, not reported yet\n", "v2 from a\n"],
+    ["-new ✓.md", "new on b, not reported yet\n", "from a\n"],
+  ] as const) {
+    assert.equal(await readFile(join(b.dir, path), "utf8"), remote);
+    const kept: ConflictCopy | undefined = pull.conflicts.find((c) => c.path === path);
+    assert.ok(kept?.copyPath, `${path} has a conflict copy`);
+    assert.equal(await readFile(join(b.dir, kept.copyPath), "utf8"), local);
+  }
+  assert.equal(await b.git("status", "--porcelain"), "");
+  await assertNotMidMerge(b);
+});
+
+test("a pull told the tree is clean fast-forwards around an unrelated uncommitted edit and leaves it", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "notes.md": "v1\n", "todo.md": "t1\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "notes.md": "v2 from a\n" });
+  await writeFile(join(b.dir, "todo.md"), "t2 on b, not reported yet\n");
+
+  const pull = await expectOutcome(b.ops, { ...pullRequest("b"), treeClean: true }, "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.equal(pull.head, await head(a), "a fast-forward");
+  assert.deepEqual(pull.changedPaths, ["notes.md"]);
+  assert.equal(pull.localCommit, undefined);
+  assert.equal(await readFile(join(b.dir, "notes.md"), "utf8"), "v2 from a\n");
+  // The edit is the engine's to commit, after its quiet period, when the watcher reports it.
+  assert.equal(await readFile(join(b.dir, "todo.md"), "utf8"), "t2 on b, not reported yet\n");
+  assert.equal(await b.git("status", "--porcelain"), " M todo.md\n");
+  await assertNotMidMerge(b);
+});
