@@ -553,16 +553,19 @@ class GitOperations implements RepoOperations {
     if (fastForwardLikely && oldHead === startHead && (await this.fastForward(ref))) {
       return { oldHead, conflicts: [], incoming };
     }
-    // What differs between the local commit and `ref` is what came in or what it committed.
+    // What differs between the local commit and `ref` is what came in or what it committed;
+    // the first commit of an unborn branch has no diff taken before it.
     const candidates =
-      incoming && oldHead !== startHead
-        ? [
-            ...new Set([
-              ...incoming,
-              ...local.flatMap((e) => (e.from ? [e.path, e.from] : [e.path])),
-            ]),
-          ]
-        : incoming;
+      incoming === undefined
+        ? await this.incomingPaths(oldHead, ref)
+        : oldHead !== startHead
+          ? [
+              ...new Set([
+                ...incoming,
+                ...local.flatMap((e) => (e.from ? [e.path, e.from] : [e.path])),
+              ]),
+            ]
+          : incoming;
     const moved =
       oldHead === undefined ? [] : await this.moveIgnoredFilesAside(candidates ?? [], request);
     const conflicts = [...moved, ...(await this.merge(request, ref, label))];

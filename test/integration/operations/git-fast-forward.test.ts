@@ -246,3 +246,25 @@ test("a pull told the tree is clean fast-forwards around an unrelated uncommitte
   assert.equal(await b.git("status", "--porcelain"), " M todo.md\n");
   await assertNotMidMerge(b);
 });
+
+test("a clone that never committed keeps its ignored file when its first pull merges a tracked copy of it", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  const b = await world.clone("b");
+  // b ignores .env in its own exclude file, and has work of its own, not yet committed.
+  await writeFile(join(b.dir, ".git", "info", "exclude"), ".env\n");
+  await writeFile(join(b.dir, ".env"), "SECRET=b only\n");
+  await writeFile(join(b.dir, "mine.md"), "b's first file\n");
+  await pushForceAdded(a, { ".env": "SECRET=template\n", "theirs.md": "a's\n" });
+
+  const pull = await expectOutcome(b.ops, pullRequest("b"), "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.ok(pull.localCommit, "b's work is committed first");
+  assert.equal(await readFile(join(b.dir, ".env"), "utf8"), "SECRET=template\n");
+  const env: ConflictCopy | undefined = pull.conflicts.find((c) => c.path === ".env");
+  assert.ok(env?.copyPath, "the local .env is kept as a copy");
+  assert.equal(await readFile(join(b.dir, env.copyPath), "utf8"), "SECRET=b only\n");
+  assert.equal(await readFile(join(b.dir, "mine.md"), "utf8"), "b's first file\n");
+  assert.equal(await b.git("ls-files", "--", env.copyPath), "", "the copy stays local");
+  await assertNotMidMerge(b);
+});
