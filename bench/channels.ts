@@ -57,6 +57,74 @@ export interface ChannelLatency {
   overheadP50Ms: number;
   targetOverheadP50Ms: number;
   overheadTargetMet: boolean;
+  /**
+   * Where the latency goes: p50 of each step between consecutive stamped events of one run
+   * (write → A saw it → … → B pulled → content seen), over the runs that showed every event.
+   */
+  stages: { step: string; p50: number; runs: number }[];
+}
+
+/**
+ * The events of one run, in the order they happen, each the first of its kind after the write.
+ * "operationStarted"/"operationFinished" carry the operation, so status, commit, push and pull
+ * are told apart; A's events come from A's log, B's from B's.
+ */
+const STAGE_MARKS: { name: string; side: "a" | "b"; is: (e: AutosyncEvent) => boolean }[] = [
+  { name: "A saw the change", side: "a", is: (e) => e.type === "changesDetected" },
+  ...(["status", "commit", "push"] as const).flatMap((op) => [
+    {
+      name: `A ${op} started`,
+      side: "a" as const,
+      is: (e: AutosyncEvent) => e.type === "operationStarted" && e.operation === op,
+    },
+    {
+      name: `A ${op} finished`,
+      side: "a" as const,
+      is: (e: AutosyncEvent) => e.type === "operationFinished" && e.operation === op,
+    },
+  ]),
+  { name: "A announcementSent", side: "a", is: (e) => e.type === "announcementSent" },
+  { name: "B announcementReceived", side: "b", is: (e) => e.type === "announcementReceived" },
+  {
+    name: "B pull started",
+    side: "b",
+    is: (e) => e.type === "operationStarted" && e.operation === "pull",
+  },
+  {
+    name: "B pull finished",
+    side: "b",
+    is: (e) => e.type === "operationFinished" && e.operation === "pull",
+  },
+];
+
+/** Stamps of STAGE_MARKS for one run (undefined where the event did not come), then `seenAt`. */
+function stageStamps(
+  logA: readonly StampedEvent[],
+  logB: readonly StampedEvent[],
+  started: number,
+  seenAt: number,
+): (number | undefined)[] {
+  const stamps: (number | undefined)[] = [started];
+  let after = started;
+  for (const mark of STAGE_MARKS) {
+    const log = mark.side === "a" ? logA : logB;
+    const found = log.find((s) => s.at >= after && mark.is(s.event));
+    stamps.push(found?.at);
+    if (found) after = found.at;
+  }
+  stamps.push(seenAt);
+  return stamps;
+}
+
+function stageSummary(runs: (number | undefined)[][]): ChannelLatency["stages"] {
+  const names = ["write", ...STAGE_MARKS.map((m) => m.name), "content seen in B"];
+  return names.slice(1).map((name, i) => {
+    const steps = runs.flatMap((stamps) => {
+      const [from, to] = [stamps[i], stamps[i + 1]];
+      return from !== undefined && to !== undefined ? [to - from] : [];
+    });
+    return { step: `${names[i]} → ${name}`, p50: percentile(steps, 50), runs: steps.length };
+  });
 }
 
 export interface ChannelsResult {
@@ -166,6 +234,7 @@ async function measureChannel(channel: ChannelName, runs: number): Promise<Chann
     const latencies: number[] = [];
     const deliveries: number[] = [];
     const pushedToReceived: number[] = [];
+    const stages: (number | undefined)[][] = [];
     let failures = 0;
     for (let i = 0; i < runs; i++) {
       const name = `${channel}-${i}.txt`;
@@ -191,9 +260,11 @@ async function measureChannel(channel: ChannelName, runs: number): Promise<Chann
         await sleep(1000);
         continue;
       }
-      latencies.push(performance.now() - started);
+      const seenAt = performance.now();
+      latencies.push(seenAt - started);
       // Let both sides settle (B's merge done, its events written) so runs do not overlap.
       await sleep(300);
+      stages.push(stageStamps(logA.slice(fromA), logB.slice(fromB), started, seenAt));
       await chain.once();
       const pushed = logA
         .slice(fromA)
@@ -243,6 +314,7 @@ async function measureChannel(channel: ChannelName, runs: number): Promise<Chann
       overheadP50Ms,
       targetOverheadP50Ms: TARGET_OVERHEAD_P50_MS,
       overheadTargetMet: failures === 0 && overheadP50Ms <= TARGET_OVERHEAD_P50_MS,
+      stages: stageSummary(stages),
       deliveryTargetMet:
         delivery.runs > 0 &&
         delivery.p50 <= TARGET_DELIVERY_P50_MS &&

@@ -248,11 +248,16 @@ async function engineCommit(ops: RepoOperations, paths: string[] | undefined, me
   expectOutcome(await ops.run({ kind: "commit", entries: status.entries, message }), "committed");
 }
 
-const pullRequest = (): OperationRequest => ({
+/**
+ * `treeClean`: what the engine adds when it knows nothing local is uncommitted (the daemon's
+ * announced and interval pulls on a clean tree); without it the pull looks (status) first.
+ */
+const pullRequest = (treeClean = false): OperationRequest => ({
   kind: "pull",
   commitMessage: "bench: local work",
   host: HOST,
   nowMs: Date.now(),
+  ...(treeClean ? { treeClean: true as const } : {}),
 });
 
 interface Samples {
@@ -317,6 +322,7 @@ async function measureDvcs(scope: BenchScope, dvcs: Dvcs, runs: number, bigFiles
   const commit1 = newSamples(2);
   const push = newSamples(1);
   const ffPull = newSamples(1);
+  const ffPullClean = newSamples(1);
   const noopPull = newSamples(1);
   for (let i = 0; i < runs; i++) {
     // Commit of one changed file.
@@ -347,6 +353,24 @@ async function measureDvcs(scope: BenchScope, dvcs: Dvcs, runs: number, bigFiles
       }),
     );
 
+    // The same with the engine's word that the tree is clean, of one more commit on each side.
+    await writeFile(join(autoA, "two.txt"), `auto ${i}\n`);
+    await rawCommit(world.sh, dvcs, autoA, `auto two ${i}`);
+    await rawPush(world.sh, dvcs, autoA);
+    await writeFile(join(rawA, "two.txt"), `raw ${i}\n`);
+    await rawCommit(world.sh, dvcs, rawA, `raw two ${i}`);
+    await rawPush(world.sh, dvcs, rawA);
+    const fc = await timedOps(b.runner, async () =>
+      expectOutcome(await b.ops.run(pullRequest(true)), "updated"),
+    );
+    ffPullClean.auto.push(fc.ms);
+    ffPullClean.processes.push(fc.processes);
+    ffPullClean.raw.push(
+      await timedRaw(async () => {
+        for (const argv of RAW_PULL[dvcs]) await world.sh(rawB, argv);
+      }),
+    );
+
     // A pull that finds nothing new.
     noopPull.raw.push(
       await timedRaw(async () => {
@@ -366,6 +390,7 @@ async function measureDvcs(scope: BenchScope, dvcs: Dvcs, runs: number, bigFiles
     rowOf(dvcs, "commit 1 changed file", rawText(RAW_COMMIT[dvcs]("m")), 1.5, commit1),
     rowOf(dvcs, "push", rawText(RAW_PUSH[dvcs]), 1.3, push),
     rowOf(dvcs, "pull, fast-forward", rawText(RAW_PULL[dvcs]), 1.5, ffPull),
+    rowOf(dvcs, "pull, fast-forward, tree known clean", rawText(RAW_PULL[dvcs]), 1.5, ffPullClean),
     rowOf(dvcs, "pull, nothing new", rawText(RAW_FETCH[dvcs]), 1.2, noopPull),
   );
 

@@ -220,6 +220,13 @@ function renderChannels(c: ChannelsResult): string {
         ],
       ]),
     ]),
+    ...c.channels.flatMap((ch) => [
+      `${ch.channel}: where the latency goes (p50 of each step, stamped when the event line arrived)`,
+      table([
+        ["step", "p50 ms", "runs"],
+        ...ch.stages.map((st) => [st.step, fmt(st.p50, 1), String(st.runs)]),
+      ]),
+    ]),
     ...c.failed.map((f) => `${f.channel}: FAILED ${f.message.split("\n")[0]}`),
     "target p50: latency ≤ commitDelay + pushDelay + raw git p50 + 250 ms; delivery ≤ 50 ms on both delivery rows",
     "(sent → received can be < 0: announcementSent comes once the send resolved, for MQTT after the broker's PUBACK)",

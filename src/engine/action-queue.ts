@@ -123,6 +123,7 @@ function startPull(ctx: StepContext, item: QueuedAction): void {
     ...(skipPaths.length > 0 ? { skipPaths } : {}),
     ...(origin ? { origin } : {}),
     ...(s.mailboxWait?.takeOver ? { takeOver: true } : {}),
+    ...(s.treeClean ? { treeClean: true as const } : {}),
   });
   endCoveredPeriods(ctx, "pull");
   s.inFlight = { op: "pull", startedAt: ctx.now, origin: item.origin };

@@ -37,6 +37,13 @@ export type OperationRequest =
        * fallback ran out without the merger's push arriving (a silent channel, a dead merger).
        */
       takeOver?: boolean;
+      /**
+       * The engine knows nothing local is uncommitted (`treeClean`: the last whole-tree look
+       * found nothing and every change reported since is committed). A fast-forward that
+       * refuses to touch a changed file may then run without a status first; anything else
+       * still looks (and commits) before it merges.
+       */
+      treeClean?: true;
     };
 
 export type OperationKind = OperationRequest["kind"];

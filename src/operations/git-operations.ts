@@ -429,6 +429,9 @@ class GitOperations implements RepoOperations {
       ? await this.pullFromOrigin(request, request.origin, made)
       : undefined;
     let upstream = await this.upstream(branch);
+    // Read before the fetch: whether the fetch moves it says whether the remote brought news.
+    const trackedRef = `refs/remotes/${upstream.remote}/${upstream.remoteBranch}`;
+    const trackedBefore = await readRef(await this.gitDirs(), trackedRef);
     const fetched = await this.withRemote(branch, (used) => {
       upstream = used;
       return this.git.run("fetch", { remote: used.remote }, { network: true });
@@ -465,7 +468,19 @@ class GitOperations implements RepoOperations {
         fromOrigin,
       );
     }
-    if (headBefore !== undefined && (await this.countCommits(headBefore, remoteRef)) === 0) {
+    // The fetch moved the remote-tracking ref: the remote has commits HEAD lacks, but for a
+    // remote rewound by force or commits that also came from the announcing machine (whose merge
+    // is excluded here). Such a merge just finds nothing to do, so no rev-list walk first.
+    const fetchMoved =
+      remoteRef === trackedRef &&
+      typeof trackedBefore === "string" &&
+      trackedBefore !== remoteHead &&
+      fromOrigin?.report.outcome !== "merged";
+    if (
+      headBefore !== undefined &&
+      !fetchMoved &&
+      (await this.countCommits(headBefore, remoteRef)) === 0
+    ) {
       const needsPush = (await this.countCommits(remoteRef, headBefore)) > 0;
       return this.withOrigin(
         this.pullResult("up-to-date", headBefore, [], [], needsPush),
@@ -474,7 +489,13 @@ class GitOperations implements RepoOperations {
       );
     }
 
-    const election = await this.mailbox.elect(request, remote, remoteRef, headBefore);
+    // HEAD held the remote's previous head, and the remote moved on: most likely a
+    // fast-forward, which git can do without the look for ignored files in the way, and which
+    // needs no merger election (HEAD has nothing main lacks).
+    const likelyFastForward = fetchMoved && trackedBefore === headBefore;
+    const election = likelyFastForward
+      ? { mergeAlso: [] }
+      : await this.mailbox.elect(request, remote, remoteRef, headBefore);
     if (election.deferTo !== undefined) {
       const deferred = this.pullResult("up-to-date", headBefore, [], [], false);
       return this.withOrigin({ ...deferred, deferredTo: election.deferTo }, startHead, fromOrigin);
@@ -485,6 +506,8 @@ class GitOperations implements RepoOperations {
       `${remote}/${remoteBranch}`,
       made,
       headBefore,
+      likelyFastForward,
+      request.treeClean === true && fromOrigin === undefined,
     );
     // The elected merger: every other mailbox main lacks, in order, each merge committed
     // before the next (a kill -9 between two leaves a committed, pushable head). One that
@@ -503,6 +526,14 @@ class GitOperations implements RepoOperations {
     const newHead = await this.head();
     if (newHead === undefined)
       throw new OperationFailure(operationsMessages.mergeFailed("no HEAD"));
+    if (newHead === headBefore) {
+      // The remote's head was already in HEAD (see fetchMoved): nothing merged, nothing committed.
+      return this.withOrigin(
+        this.pullResult("up-to-date", newHead, [], [], newHead !== remoteHead),
+        startHead,
+        fromOrigin,
+      );
+    }
     // A fast-forward changed exactly what came in, which the merge already listed.
     const changedPaths =
       newHead === remoteHead && incoming !== undefined
@@ -525,9 +556,31 @@ class GitOperations implements RepoOperations {
     made: LocalCommit[],
     /** HEAD as the caller just read it, to save asking again when nothing is committed. */
     knownHead?: string,
+    /** Try git's fast-forward first (see fastForward) when nothing local needs a commit. */
+    fastForwardLikely = false,
+    /** The engine knows the tree clean (PullRequest.treeClean): try it before any status. */
+    treeClean = false,
   ) {
-    const local = await this.localChanges();
-    let oldHead = knownHead;
+    const startHead = knownHead ?? (await this.head());
+    let known: string[] | undefined;
+    if (fastForwardLikely && treeClean && startHead !== undefined) {
+      // git's fast-forward refuses, touching nothing, to overwrite a file changed since the
+      // engine's last look, and leaves every other change where it is for the engine to commit:
+      // no status needed before it. The diff only reads commits, so it runs alongside.
+      const [moved, incoming] = await Promise.all([
+        this.fastForward(ref),
+        this.incomingPaths(startHead, ref),
+      ]);
+      if (moved) return { oldHead: startHead, conflicts: [], incoming };
+      known = incoming;
+      fastForwardLikely = false; // refused once: the careful way from here
+    }
+    // Both only read: what is uncommitted here, and what the merge brings.
+    const [local, incoming] = await Promise.all([
+      this.localChanges(),
+      known ?? this.incomingPaths(startHead, ref),
+    ]);
+    let oldHead = startHead;
     if (local.length > 0) {
       await this.refuseMassDeletion(local);
       const head = await this.commitEntries(local, request.commitMessage);
@@ -536,10 +589,47 @@ class GitOperations implements RepoOperations {
         oldHead = head;
       }
     }
-    oldHead ??= await this.head();
-    const { moved, incoming } = await this.moveIgnoredFilesAside(oldHead, ref, request);
+    if (fastForwardLikely && oldHead === startHead && (await this.fastForward(ref))) {
+      return { oldHead, conflicts: [], incoming };
+    }
+    // What differs between the local commit and `ref` is what came in or what it committed;
+    // the first commit of an unborn branch has no diff taken before it.
+    const candidates =
+      incoming === undefined
+        ? await this.incomingPaths(oldHead, ref)
+        : oldHead !== startHead
+          ? [
+              ...new Set([
+                ...incoming,
+                ...local.flatMap((e) => (e.from ? [e.path, e.from] : [e.path])),
+              ]),
+            ]
+          : incoming;
+    const moved =
+      oldHead === undefined ? [] : await this.moveIgnoredFilesAside(candidates ?? [], request);
     const conflicts = [...moved, ...(await this.merge(request, ref, label))];
-    return { oldHead, conflicts, incoming };
+    return { oldHead, conflicts, incoming: oldHead === startHead ? incoming : undefined };
+  }
+
+  private async incomingPaths(from: string | undefined, ref: string) {
+    if (from === undefined) return undefined;
+    return splitNul((await this.git.ok("changedPaths", { from, to: ref })).stdout);
+  }
+
+  /**
+   * A fast-forward without the look for ignored files in the way: git refuses it, touching
+   * nothing, when it would overwrite an ignored or untracked file or is no fast-forward at all;
+   * then the caller's careful merge takes over. True when HEAD is now at or past `ref`.
+   */
+  private async fastForward(ref: string): Promise<boolean> {
+    if (!this.git.has("fastForward")) return false;
+    const argv = this.git.argv("fastForward", { ref });
+    // An override without these would overwrite an ignored file, or merge for real.
+    if (!argv.includes("--ff-only") || !argv.includes("--no-overwrite-ignore")) return false;
+    const result = await this.git.runArgv(argv);
+    if (!result.failed) return true;
+    if (await this.mergeInProgress()) throw commandFailure(result);
+    return false;
   }
 
   /**
@@ -623,15 +713,11 @@ class GitOperations implements RepoOperations {
    * purpose: `git merge --abort` would delete the file the merge put there.
    */
   private async moveIgnoredFilesAside(
-    oldHead: string | undefined,
-    remoteRef: string,
+    /** The paths that differ between HEAD and what is merged. */
+    incoming: readonly string[],
     request: PullRequest,
-  ): Promise<{ moved: ConflictCopy[]; incoming: string[] | undefined }> {
-    if (oldHead === undefined || !this.git.has("ignoredPaths"))
-      return { moved: [], incoming: undefined };
-    const incoming = splitNul(
-      (await this.git.ok("changedPaths", { from: oldHead, to: remoteRef })).stdout,
-    );
+  ): Promise<ConflictCopy[]> {
+    if (!this.git.has("ignoredPaths")) return [];
     // Only a path that exists here can be an ignored file in the way: files that arrive new
     // (the usual case) need no `ls-files` process.
     const present: string[] = [];
@@ -661,7 +747,7 @@ class GitOperations implements RepoOperations {
       await rm(absolute);
       moved.push({ path, copyPath: written.copyPath, kind: "both-added" });
     }
-    return { moved, incoming };
+    return moved;
   }
 
   private async excludeLocally(path: string) {

@@ -25,6 +25,7 @@ export const allowedPlaceholders = {
   push: ["remote", "remoteBranch", "branch", "mailbox"],
   fetch: ["remote"],
   merge: ["ref", "message"],
+  fastForward: ["ref"],
   pull: ["remote"],
   update: ["rev"],
   mergeAbort: [],

@@ -55,173 +55,179 @@ export type ArgvTemplate7 = [string, ...string[]];
  */
 export type ArgvTemplate8 = [string, ...string[]];
 /**
- * For DVCS whose pull downloads and integrates in one step (hg `pull`, brz `merge`/`pull`).
+ * Moves the working copy to `{ref}` only if that is a fast-forward, and refuses, touching nothing, when the move would overwrite an untracked or ignored file (git: `merge --ff-only --no-overwrite-ignore`). Tried first when the working copy held the remote's previous head: it saves looking for ignored files in the way before every pull.
  *
  * @minItems 1
  */
 export type ArgvTemplate9 = [string, ...string[]];
 /**
- * Update the working copy to the newest revision after a pull (hg `update`).
+ * For DVCS whose pull downloads and integrates in one step (hg `pull`, brz `merge`/`pull`).
  *
  * @minItems 1
  */
 export type ArgvTemplate10 = [string, ...string[]];
 /**
- * Abandon a merge in progress and restore the working copy to its state before the merge.
+ * Update the working copy to the newest revision after a pull (hg `update`).
  *
  * @minItems 1
  */
 export type ArgvTemplate11 = [string, ...string[]];
 /**
- * Exits 0 when a merge is in progress (git: MERGE_HEAD resolves).
+ * Abandon a merge in progress and restore the working copy to its state before the merge.
  *
  * @minItems 1
  */
 export type ArgvTemplate12 = [string, ...string[]];
 /**
- * Lists the conflicted paths with their versions (git: `ls-files -z --unmerged`).
+ * Exits 0 when a merge is in progress (git: MERGE_HEAD resolves).
  *
  * @minItems 1
  */
 export type ArgvTemplate13 = [string, ...string[]];
 /**
- * Writes the bytes of one version of a conflicted file to stdout: git takes `{object}` (a blob id from `listUnmerged`) and `{path}` (for its attributes: CRLF, LFS); hg/bzr take `{rev}` and `{path}`.
+ * Lists the conflicted paths with their versions (git: `ls-files -z --unmerged`).
  *
  * @minItems 1
  */
 export type ArgvTemplate14 = [string, ...string[]];
 /**
- * Put the remote version of conflicted `{paths}` into the working tree.
+ * Writes the bytes of one version of a conflicted file to stdout: git takes `{object}` (a blob id from `listUnmerged`) and `{path}` (for its attributes: CRLF, LFS); hg/bzr take `{rev}` and `{path}`.
  *
  * @minItems 1
  */
 export type ArgvTemplate15 = [string, ...string[]];
 /**
- * Put the local version of conflicted `{paths}` into the working tree.
+ * Put the remote version of conflicted `{paths}` into the working tree.
  *
  * @minItems 1
  */
 export type ArgvTemplate16 = [string, ...string[]];
 /**
- * Record `{paths}` as resolved with their working-tree content (a missing file resolves as deleted).
+ * Put the local version of conflicted `{paths}` into the working tree.
  *
  * @minItems 1
  */
 export type ArgvTemplate17 = [string, ...string[]];
 /**
- * Lists the configured remote names, one per line.
+ * Record `{paths}` as resolved with their working-tree content (a missing file resolves as deleted).
  *
  * @minItems 1
  */
 export type ArgvTemplate18 = [string, ...string[]];
 /**
- * Prints the upstream of `{branch}` (git: `remote NUL ref`); empty when none is set.
+ * Lists the configured remote names, one per line.
  *
  * @minItems 1
  */
 export type ArgvTemplate19 = [string, ...string[]];
 /**
- * Prints the URL of `{remote}` (credentials are stripped before anyone sees it).
+ * Prints the upstream of `{branch}` (git: `remote NUL ref`); empty when none is set.
  *
  * @minItems 1
  */
 export type ArgvTemplate20 = [string, ...string[]];
 /**
- * Prints the current revision id; fails before the first commit.
+ * Prints the URL of `{remote}` (credentials are stripped before anyone sees it).
  *
  * @minItems 1
  */
 export type ArgvTemplate21 = [string, ...string[]];
 /**
- * Prints the current branch name; fails on a detached head.
+ * Prints the current revision id; fails before the first commit.
  *
  * @minItems 1
  */
 export type ArgvTemplate22 = [string, ...string[]];
 /**
- * Prints the revision id `{ref}` names; fails when it does not exist.
+ * Prints the current branch name; fails on a detached head.
  *
  * @minItems 1
  */
 export type ArgvTemplate23 = [string, ...string[]];
 /**
- * Prints how many commits `{to}` has that `{from}` lacks.
+ * Prints the revision id `{ref}` names; fails when it does not exist.
  *
  * @minItems 1
  */
 export type ArgvTemplate24 = [string, ...string[]];
 /**
- * Lists the paths that differ between revisions `{from}` and `{to}` (NUL-separated for git).
+ * Prints how many commits `{to}` has that `{from}` lacks.
  *
  * @minItems 1
  */
 export type ArgvTemplate25 = [string, ...string[]];
 /**
- * Prints the parentless (root) revisions; the smallest is the repository id shared by every clone.
+ * Lists the paths that differ between revisions `{from}` and `{to}` (NUL-separated for git).
  *
  * @minItems 1
  */
 export type ArgvTemplate26 = [string, ...string[]];
 /**
- * Lists the tracked files among `{paths}` (all of them when empty; NUL-separated for git): counted for the deletion guard, and used to tell a vanished new file from a deletion.
+ * Prints the parentless (root) revisions; the smallest is the repository id shared by every clone.
  *
  * @minItems 1
  */
 export type ArgvTemplate27 = [string, ...string[]];
 /**
- * Lists the untracked files among `{paths}` that the DVCS ignores (git: `ls-files --others --ignored --exclude-standard`). A merge overwrites such files silently, so they are moved aside first.
+ * Lists the tracked files among `{paths}` (all of them when empty; NUL-separated for git): counted for the deletion guard, and used to tell a vanished new file from a deletion.
  *
  * @minItems 1
  */
 export type ArgvTemplate28 = [string, ...string[]];
 /**
- * The changes, newest first, with their files and what happened to each (added, modified, deleted, renamed), parsed by `logParser`. `{limit}` is the most changes to list; `{paths}` (after `--`) limits it to changes touching those paths, and must still show every file of such a change, so a rename is seen with both names (git: `--full-diff`; hg: `--removed`, so deletions are listed too). Renames of a single path are followed by autosync from the rename records, so a deleted or renamed file's older versions are found the same way on every DVCS.
+ * Lists the untracked files among `{paths}` that the DVCS ignores (git: `ls-files --others --ignored --exclude-standard`). A merge overwrites such files silently, so they are moved aside first.
  *
  * @minItems 1
  */
 export type ArgvTemplate29 = [string, ...string[]];
 /**
- * Writes the bytes `{path}` had in revision `{rev}` (a full id from `log`) to stdout; fails when the file did not exist there. `{path}` is the name in that revision (brz: `--name-from-revision`).
+ * The changes, newest first, with their files and what happened to each (added, modified, deleted, renamed), parsed by `logParser`. `{limit}` is the most changes to list; `{paths}` (after `--`) limits it to changes touching those paths, and must still show every file of such a change, so a rename is seen with both names (git: `--full-diff`; hg: `--removed`, so deletions are listed too). Renames of a single path are followed by autosync from the rename records, so a deleted or renamed file's older versions are found the same way on every DVCS.
  *
  * @minItems 1
  */
 export type ArgvTemplate30 = [string, ...string[]];
 /**
- * Prints the absolute metadata directory (git: `rev-parse --absolute-git-dir`, which also follows a `.git` file of a linked worktree); stale locks are looked for there.
+ * Writes the bytes `{path}` had in revision `{rev}` (a full id from `log`) to stdout; fails when the file did not exist there. `{path}` is the name in that revision (brz: `--name-from-revision`).
  *
  * @minItems 1
  */
 export type ArgvTemplate31 = [string, ...string[]];
 /**
- * Makes a new working copy `{dir}` of the repository at `{url}` (`autosync clone`); both after `--`, so a URL starting with a dash is never read as an option. Run in the parent of `{dir}`.
+ * Prints the absolute metadata directory (git: `rev-parse --absolute-git-dir`, which also follows a `.git` file of a linked worktree); stale locks are looked for there.
  *
  * @minItems 1
  */
 export type ArgvTemplate32 = [string, ...string[]];
 /**
- * Lists every tracked file, NUL-separated (git: `ls-files -z`). `autosync conflicts` finds conflict copies among them, so copies that arrived by a pull are listed on every machine.
+ * Makes a new working copy `{dir}` of the repository at `{url}` (`autosync clone`); both after `--`, so a URL starting with a dash is never read as an option. Run in the parent of `{dir}`.
  *
  * @minItems 1
  */
 export type ArgvTemplate33 = [string, ...string[]];
 /**
- * The revisions reachable from `{rev}` that changed `{path}`, newest first, one NUL-terminated record each: id, parent ids (space-separated), commit time (Unix seconds, hg: `hgdate`), author, message. `autosync conflicts` learns from it which machine wrote each version and which merge made a conflict copy. brz: a `log --long --show-ids` of the path.
+ * Lists every tracked file, NUL-separated (git: `ls-files -z`). `autosync conflicts` finds conflict copies among them, so copies that arrived by a pull are listed on every machine.
  *
  * @minItems 1
  */
 export type ArgvTemplate34 = [string, ...string[]];
 /**
- * Prints the common ancestor of revisions `{from}` and `{to}` (git: `merge-base`, hg: `ancestor()`): the base of the three-way view of a conflict.
+ * The revisions reachable from `{rev}` that changed `{path}`, newest first, one NUL-terminated record each: id, parent ids (space-separated), commit time (Unix seconds, hg: `hgdate`), author, message. `autosync conflicts` learns from it which machine wrote each version and which merge made a conflict copy. brz: a `log --long --show-ids` of the path.
  *
  * @minItems 1
  */
 export type ArgvTemplate35 = [string, ...string[]];
 /**
- * git: prints, one per line, the head id, a space and the name of each remote-tracking mailbox ref (`refs/remotes/{remote}/synced/*`) whose head `{ref}` (the remote's main) does not contain. Used to elect the one clone that merges them all; leave it out to keep the serial rounds.
+ * Prints the common ancestor of revisions `{from}` and `{to}` (git: `merge-base`, hg: `ancestor()`): the base of the three-way view of a conflict.
  *
  * @minItems 1
  */
 export type ArgvTemplate36 = [string, ...string[]];
+/**
+ * git: prints, one per line, the head id, a space and the name of each remote-tracking mailbox ref (`refs/remotes/{remote}/synced/*`) whose head `{ref}` (the remote's main) does not contain. Used to elect the one clone that merges them all; leave it out to keep the serial rounds.
+ *
+ * @minItems 1
+ */
+export type ArgvTemplate37 = [string, ...string[]];
 /**
  * What starts a rule: a local `change`, an operation that finished (`committed`, `pushed`, `pulled`, `conflict`), an `announcement` from another machine, the pull `interval`, `startup`, or a `manual` sync.
  */
@@ -361,34 +367,35 @@ export interface RecipeCommands {
   push: ArgvTemplate6;
   fetch?: ArgvTemplate7;
   merge?: ArgvTemplate8;
-  pull?: ArgvTemplate9;
-  update?: ArgvTemplate10;
-  mergeAbort?: ArgvTemplate11;
-  mergeInProgress?: ArgvTemplate12;
-  listUnmerged?: ArgvTemplate13;
-  showVersion?: ArgvTemplate14;
-  takeTheirs?: ArgvTemplate15;
-  takeOurs?: ArgvTemplate16;
-  markResolved?: ArgvTemplate17;
-  remotes?: ArgvTemplate18;
-  upstream?: ArgvTemplate19;
-  remoteUrl: ArgvTemplate20;
-  head: ArgvTemplate21;
-  branch?: ArgvTemplate22;
-  resolveRef?: ArgvTemplate23;
-  countCommits?: ArgvTemplate24;
-  changedPaths?: ArgvTemplate25;
-  rootId?: ArgvTemplate26;
-  trackedCount?: ArgvTemplate27;
-  ignoredPaths?: ArgvTemplate28;
-  log?: ArgvTemplate29;
-  fileAtRevision?: ArgvTemplate30;
-  metadataPath?: ArgvTemplate31;
-  clone?: ArgvTemplate32;
-  trackedFiles?: ArgvTemplate33;
-  pathLog?: ArgvTemplate34;
-  mergeBase?: ArgvTemplate35;
-  mailboxes?: ArgvTemplate36;
+  fastForward?: ArgvTemplate9;
+  pull?: ArgvTemplate10;
+  update?: ArgvTemplate11;
+  mergeAbort?: ArgvTemplate12;
+  mergeInProgress?: ArgvTemplate13;
+  listUnmerged?: ArgvTemplate14;
+  showVersion?: ArgvTemplate15;
+  takeTheirs?: ArgvTemplate16;
+  takeOurs?: ArgvTemplate17;
+  markResolved?: ArgvTemplate18;
+  remotes?: ArgvTemplate19;
+  upstream?: ArgvTemplate20;
+  remoteUrl: ArgvTemplate21;
+  head: ArgvTemplate22;
+  branch?: ArgvTemplate23;
+  resolveRef?: ArgvTemplate24;
+  countCommits?: ArgvTemplate25;
+  changedPaths?: ArgvTemplate26;
+  rootId?: ArgvTemplate27;
+  trackedCount?: ArgvTemplate28;
+  ignoredPaths?: ArgvTemplate29;
+  log?: ArgvTemplate30;
+  fileAtRevision?: ArgvTemplate31;
+  metadataPath?: ArgvTemplate32;
+  clone?: ArgvTemplate33;
+  trackedFiles?: ArgvTemplate34;
+  pathLog?: ArgvTemplate35;
+  mergeBase?: ArgvTemplate36;
+  mailboxes?: ArgvTemplate37;
 }
 /**
  * One rule: when any trigger in `on` fires, wait `quietPeriod` after the last trigger (at most `maxWait` after the first), then do the actions in order.

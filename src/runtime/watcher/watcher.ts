@@ -81,12 +81,15 @@ export interface Batcher {
 /**
  * Gathers events for a short moment so a burst of 2,000 files becomes a few batches, runs the
  * `observe` hook on the raw batch, filters it and hands the rest to `onChanges`. Batches are
- * delivered in order, one at a time.
+ * delivered in order, one at a time. The first events after a quiet `windowMs` go at once
+ * (after the events of the same tick): a single saved file starts its quiet period without
+ * waiting for a window, while a burst still arrives in batches at most `windowMs` apart.
  */
 export function createBatcher(options: WatcherOptions, windowMs = 25): Batcher {
   const clock = options.clock ?? systemClock;
   let pending = new Set<string>();
   let timer: TimerHandle | undefined;
+  let lastFlushAt = Number.NEGATIVE_INFINITY;
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
 
@@ -110,6 +113,7 @@ export function createBatcher(options: WatcherOptions, windowMs = 25): Batcher {
 
   function flush(): Promise<void> {
     timer = undefined;
+    lastFlushAt = clock.now();
     const batch = [...pending];
     pending = new Set();
     chain = chain.then(() => deliver(batch));
@@ -124,8 +128,10 @@ export function createBatcher(options: WatcherOptions, windowMs = 25): Batcher {
         if (rel === "" || rel.startsWith("..")) continue;
         pending.add(rel);
       }
-      if (pending.size > 0 && timer === undefined)
-        timer = clock.setTimeout(() => void flush(), windowMs);
+      if (pending.size > 0 && timer === undefined) {
+        const idle = clock.now() - lastFlushAt >= windowMs;
+        timer = clock.setTimeout(() => void flush(), idle ? 0 : windowMs);
+      }
     },
     flushNow() {
       if (timer !== undefined) clock.clearTimeout(timer);

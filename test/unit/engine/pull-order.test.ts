@@ -105,6 +105,39 @@ describe("pull order and the look before a pull", () => {
     assert.equal(sim.state.treeClean, false);
   });
 
+  test("a pull tells the operations the tree is clean only while the engine knows it is", () => {
+    const sim = startedClean();
+    sim.statusBeforePull = undefined;
+    sim.advance(500);
+    const clean = sim.current();
+    assert.ok(clean?.kind === "pull");
+    assert.equal(clean.treeClean, true, "the startup look found nothing, nothing changed since");
+    sim.finish(pulled("h0"));
+    // A status fails: nothing is known about the tree any more.
+    sim.send({ type: "changesObserved", paths: ["a.md"] });
+    sim.advance(100);
+    sim.finish({ kind: "status", outcome: "failed", message: "index.lock exists" });
+    sim.advance(400);
+    assert.deepEqual(sim.current(), { kind: "status", paths: ["a.md"] });
+    sim.finish(statusOk([modified("a.md")]));
+    sim.finish(committed("c1", [modified("a.md")]));
+    sim.finish(pushed("c1"));
+    assert.deepEqual(sim.current(), { kind: "status" }, "a whole-tree look before the pull");
+    sim.finish(statusOk([modified("b.md")]));
+    // The look found something the watcher had not reported: it is committed after its quiet
+    // period, and the pull waits for a look that finds nothing before it is told "clean".
+    sim.advance(100);
+    assert.deepEqual(sim.current(), { kind: "status", paths: ["b.md"] });
+    sim.finish(statusOk([modified("b.md")]));
+    sim.finish(committed("c2", [modified("b.md")]));
+    sim.finish(pushed("c2"));
+    assert.deepEqual(sim.current(), { kind: "status" }, "no pull told clean before a look");
+    sim.finish(statusOk([]));
+    const next = sim.current();
+    assert.ok(next?.kind === "pull", JSON.stringify(next));
+    assert.equal(next.treeClean, true, "the look found nothing");
+  });
+
   test("a pull looks again after a failed pull", () => {
     const sim = startedClean();
     sim.statusBeforePull = undefined;

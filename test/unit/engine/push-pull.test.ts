@@ -332,6 +332,7 @@ describe("pulling", () => {
       commitMessage: "autosync laptop: local changes before pull",
       host: "laptop",
       nowMs: sim.now,
+      treeClean: true,
     });
   });
 
