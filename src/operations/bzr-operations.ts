@@ -18,6 +18,7 @@ import { CachedDescription, describeRepository } from "./describe-repository.js"
 import { runWhenHealthy } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
+import { localParentIsBranch, readBzrMergePending, readBzrTip } from "./bzr-branch-files.js";
 import { mergeJournal } from "./merge-journal.js";
 import {
   originReport,
@@ -52,6 +53,9 @@ const OFFLINE =
 
 const DIVERGED = /These branches have diverged/i;
 
+/** `brz add` skipped a name it cannot version (see skippedByBzrAdd). */
+const NEWLINE_SKIPPED = /^skipping '.+' \(contains \\n or \\r\)$/m;
+
 // A peer on the LAN answers in well under a second; one that is asleep must not hold the pull
 // for the whole network timeout before the central remote is asked.
 const ORIGIN_TIMEOUT_MS = 20_000;
@@ -73,6 +77,7 @@ const MAX_COMMIT_ARGV_BYTES = 256 * 1024;
 export function createBzrOperations(options: OperationsOptions): RepoOperations {
   const commands = new RecipeCommands(options);
   const { root, recipe } = options;
+  const metadata = join(root, recipe.metadataDir);
   const isIgnored = options.isIgnored ?? (() => false);
   const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
   const brz = recipe.commands.status[0];
@@ -91,10 +96,13 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   }
 
   async function head(): Promise<string | undefined> {
-    return revisionId(await commands.run("head"));
+    const tip = await readBzrTip(metadata);
+    return tip ? tip.id : revisionId(await commands.run("head"));
   }
 
   async function mergePending(): Promise<boolean> {
+    const pending = await readBzrMergePending(metadata);
+    if (pending !== undefined) return pending;
     const result = await commands.run("mergeInProgress");
     return /^(P|C) {3}/m.test(result.stdout);
   }
@@ -119,8 +127,9 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     if (paths && paths.length > 0 && scoped.length === 0) {
       return { kind: "status", outcome: "ok", entries: [], ...unstorableList(named) };
     }
+    const chunks = scoped.length > 0 ? chunkPaths(scoped) : [[]];
     let stdout = "";
-    for (const chunk of scoped.length > 0 ? chunkPaths(scoped) : [[]]) {
+    for (const chunk of chunks) {
       const result = await commands.run("status", { paths: chunk });
       if (result.failed) {
         // A scoped path that exists neither on disk nor in the branch (a temp file already
@@ -130,15 +139,37 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       }
       stdout += result.stdout;
     }
+
+    // The status lists unknown files (`?`) too; with none there is nothing for `brz add
+    // --dry-run` to find and one Python start is saved. Otherwise the unknown files of the
+    // whole tree come from `brz add --dry-run`, which lists a new directory's files where status
+    // names the directory alone (with explicit names it would list ignored files too, so it
+    // never gets the scope).
+    let unknown: CommandResult | undefined;
+    if (/^\?/m.test(stdout)) {
+      unknown = await commands.runArgv([brz, "add", "--dry-run"]);
+      if (unknown.failed) throw commandFailure(unknown);
+      if (NEWLINE_SKIPPED.test(unknown.stderr)) {
+        // An unknown name with a newline spans lines of the status and could read as a
+        // change: ask again for versioned files only (names brz can commit have no newline).
+        stdout = "";
+        for (const chunk of chunks) {
+          const argv = commands.argv("status", { paths: chunk });
+          stdout += (await commands.runArgv([...argv.slice(0, 2), "--versioned", ...argv.slice(2)]))
+            .stdout;
+        }
+      }
+    }
+    // Unknown (`?`) and explicitly named ignored (`I`) lines: unknown files come from the add
+    // dry run. No kept line can continue a name: versioned names have no newline.
+    stdout = stdout
+      .split("\n")
+      .filter((line) => !/^[?I]/.test(line))
+      .join("\n");
     const versioned = / => .* => /.test(stdout) ? await versionedPaths() : undefined;
     const entries: StatusEntry[] = parseBzrStatus(stdout, versioned);
-
-    // Unknown files of the whole tree: `brz add --dry-run` with explicit file names would list
-    // ignored files too (explicit names override .bzrignore), so it never gets the scope.
-    const unknown = await commands.runArgv([brz, "add", "--dry-run"]);
-    if (unknown.failed) throw commandFailure(unknown);
     const known = new Set(entries.map((entry) => entry.path));
-    for (const path of parseBzrAddDryRun(unknown.stdout)) {
+    for (const path of parseBzrAddDryRun(unknown?.stdout ?? "")) {
       if (!known.has(path)) entries.push({ path, action: "added" });
     }
 
@@ -147,7 +178,9 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       entries.filter((entry) => wanted(entry.path)),
     );
     // Names brz add skipped are unstorable by brz's own word, however they are spelled.
-    const skipped = (await skippedByBzrAdd(unknown.stderr)).filter((path) => !isIgnored(path));
+    const skipped = (await skippedByBzrAdd(unknown?.stderr ?? "")).filter(
+      (path) => !isIgnored(path),
+    );
     const unstorable = unstorableList([
       ...named,
       ...(unstorableIn(entries, isStorableInBzr, isIgnored).unstorable ?? []),
@@ -241,11 +274,14 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     const id = await head();
     if (id === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
     // brz push creates a new branch where there is none: a moved-away or unmounted parent
-    // would silently become a fresh, empty "remote". Only push to an existing branch.
-    const parent = await commands.run("resolveRef", { ref: REMOTE }, { network: true });
-    if (parent.failed) {
-      if (OFFLINE.test(parent.stderr)) throw new RemoteUnreachable(lastLine(parent));
-      throw commandFailure(parent);
+    // would silently become a fresh, empty "remote". Only push to an existing branch: a
+    // local parent is looked at on disk, any other is asked (a brz process over the network).
+    if (!(await localParentIsBranch(root, metadata))) {
+      const parent = await commands.run("resolveRef", { ref: REMOTE }, { network: true });
+      if (parent.failed) {
+        if (OFFLINE.test(parent.stderr)) throw new RemoteUnreachable(lastLine(parent));
+        throw commandFailure(parent);
+      }
     }
     const result = await commands.run("push", { remote: REMOTE }, { network: true });
     const output = result.stdout + result.stderr;
