@@ -6,6 +6,7 @@ import { operationsMessages } from "../messages/operations-messages.js";
 import {
   isStorableInBzr,
   parseBzrAddDryRun,
+  STATUS_PREFIX,
   parseBzrConflicts,
   parseBzrStatus,
 } from "../recipes/status-parsers/bzr-status-parser.js";
@@ -345,7 +346,7 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     local: string | undefined,
     tip: string,
     source: MergeSource,
-  ): Promise<{ conflicts: ConflictCopy[]; merged: boolean }> {
+  ): Promise<{ conflicts: ConflictCopy[]; merged: boolean; changedPaths?: string[] }> {
     // A peer's location is used once, never remembered as the default pull/merge location.
     const once = source.location === REMOTE ? [] : ["--no-remember"];
     const pulled = await commands.runArgv(
@@ -357,7 +358,10 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       ],
       { network: true, ...timeoutOf(source) },
     );
-    if (!pulled.failed) return { conflicts: [], merged: false };
+    if (!pulled.failed) {
+      const changedPaths = pulledPaths(pulled.stderr);
+      return { conflicts: [], merged: false, ...(changedPaths ? { changedPaths } : {}) };
+    }
     if (!DIVERGED.test(pulled.stderr) || local === undefined) {
       if (OFFLINE.test(pulled.stderr)) throw new RemoteUnreachable(lastLine(pulled));
       throw commandFailure(pulled);
@@ -626,4 +630,31 @@ function commitBatches(entries: readonly StatusEntry[]): StatusEntry[][] {
   }
   if (batch.length > 0) batches.push(batch);
   return batches;
+}
+
+const PULL_DONE = "All changes applied successfully.";
+
+/**
+ * The paths a `brz pull` changed in the tree, from the report it prints to stderr before
+ * "All changes applied successfully." (` M  a`, `+N  new`, `R   old => new`: status's short
+ * form), which saves the `brz status --revision` that would ask again. Undefined, so the
+ * caller asks, when the report is missing (a quiet pull) or holds anything else: a warning,
+ * or a rename whose names contain ` => `.
+ */
+function pulledPaths(stderr: string): string[] | undefined {
+  const lines = stderr.split("\n");
+  const end = lines.indexOf(PULL_DONE);
+  if (end < 0) return undefined;
+  const report = lines.slice(0, end);
+  if (!report.every((line) => STATUS_PREFIX.test(line) && !/ => .* => /.test(line))) {
+    return undefined;
+  }
+  // The report names a directory `dir/`, status `dir`; no file name ends in a slash.
+  const bare = (path: string) => path.replace(/\/$/, "");
+  const paths = new Set<string>();
+  for (const entry of parseBzrStatus(report.join("\n"))) {
+    paths.add(bare(entry.path));
+    if (entry.from !== undefined) paths.add(bare(entry.from));
+  }
+  return [...paths];
 }

@@ -203,3 +203,59 @@ describe(
     });
   },
 );
+
+describe("a fast-forward brz pull reports its changed paths from brz pull's own report", () => {
+  test("the same paths as brz status between the two revisions, without asking it", async (t) => {
+    const b = await twoBranches(t);
+    await writeFile(join(b.seedTree, "renamed from.txt"), "r\n");
+    await writeFile(join(b.seedTree, "gone.txt"), "g\n");
+    brz(b.seedTree, "add", "-q");
+    brz(b.seedTree, "commit", "-q", "-m", "more");
+    brz(b.seedTree, "push", "-q", ":parent");
+    const argv: string[][] = [];
+    const runner: CommandRunner = {
+      run(command, options) {
+        argv.push([...command]);
+        return execaRunner.run(command, options);
+      },
+    };
+    const ops = createOperations({ root: b.mine, recipe, runner });
+    await pull(ops);
+    const before = tipOf(b.mine);
+
+    await writeFile(join(b.seedTree, "f.txt"), "edited\n");
+    execFileSync("mkdir", ["-p", join(b.seedTree, "new dir", "-sub ✓")]);
+    await writeFile(join(b.seedTree, "new dir", "-sub ✓", "x y.txt"), "x\n");
+    brz(b.seedTree, "add", "-q");
+    brz(b.seedTree, "mv", "-q", "--", "renamed from.txt", "renamed to.txt");
+    brz(b.seedTree, "rm", "-q", "--", "gone.txt");
+    brz(b.seedTree, "commit", "-q", "-m", "changes");
+    brz(b.seedTree, "push", "-q", ":parent");
+
+    argv.length = 0;
+    const pulled = await pull(ops);
+    const after = tipOf(b.mine);
+    assert.notEqual(after, before);
+    const asked = brz(
+      b.mine,
+      "status",
+      "--short",
+      "--no-pending",
+      "--no-classify",
+      "--revision",
+      `revid:${before}..revid:${after}`,
+    );
+    const expected = new Set<string>();
+    for (const line of asked.split("\n").filter(Boolean)) {
+      for (const name of line.slice(4).split(" => ")) expected.add(name);
+    }
+    assert.deepEqual([...pulled.changedPaths].sort(), [...expected].sort());
+    assert.ok(!argv.some((a) => a[1] === "status" && a.includes("--revision")), "no second status");
+  });
+});
+
+async function pull(ops: ReturnType<typeof createOperations>) {
+  const result = await ops.run({ kind: "pull", commitMessage: "local", host: "b", nowMs: 0 });
+  assert.ok(result.kind === "pull" && result.outcome === "updated", JSON.stringify(result));
+  return result;
+}
