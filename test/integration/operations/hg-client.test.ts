@@ -162,6 +162,35 @@ describe(
       assert.deepEqual(new Set(w.programs), new Set(["chg"]));
     });
 
+    test("a changed identity and a re-pointed default path reach the cached server", async (t) => {
+      const w = await makeWorld(t);
+      const opsA = w.ops(w.a);
+      const rc = process.env.HGRCPATH ?? "";
+      const saved = process.env.HGUSER;
+      delete process.env.HGUSER;
+      t.after(async () => {
+        process.env.HGUSER = saved;
+        await writeFile(rc, "");
+      });
+      for (const who of ["One <1@example.invalid>", "Two <2@example.invalid>"]) {
+        // The user's hgrc changes between two commands of the same server.
+        await writeFile(rc, `[ui]\nusername = ${who}\n`);
+        await writeFile(join(w.a, "seed.txt"), `${who}\n`);
+        await commitAndPush(opsA);
+        assert.equal(hg(w.a, "log", "-r", ".", "-T", "{author}"), who);
+      }
+      const other = join(w.socketDir, "..", "other");
+      hg(w.a, "clone", "-q", "-U", join(w.socketDir, "..", "remote"), other);
+      await writeFile(join(w.a, ".hg", "hgrc"), `[paths]\ndefault = ${other}\n`);
+      await writeFile(join(w.a, "seed.txt"), "to the other remote\n");
+      await commitAndPush(opsA);
+      assert.equal(
+        hg(other, "log", "-r", "tip", "-T", "{node}"),
+        hg(w.a, "log", "-r", ".", "-T", "{node}"),
+      );
+      assert.deepEqual(new Set(w.programs), new Set(["chg"]));
+    });
+
     test("a chg server killed with -9 is replaced; nothing is lost", async (t) => {
       const w = await makeWorld(t);
       const opsA = w.ops(w.a);
