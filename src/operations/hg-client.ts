@@ -38,10 +38,23 @@ export function hgClientRunner(runner: CommandRunner, client: string | undefined
   return {
     async run(argv, options): Promise<CommandResult> {
       if (!usable || argv[0] !== "hg") return runner.run(argv, options);
-      const result = await runner.run(
-        [program, "--config", `chgserver.idletimeout=${IDLE_TIMEOUT_S}`, ...argv.slice(1)],
-        { ...options, env: { CHGTIMEOUT: START_TIMEOUT_S, ...options.env } },
-      );
+      const sent = [
+        program,
+        "--config",
+        `chgserver.idletimeout=${IDLE_TIMEOUT_S}`,
+        ...argv.slice(1),
+      ];
+      const ran = await runner.run(sent, {
+        ...options,
+        env: { CHGTIMEOUT: START_TIMEOUT_S, ...options.env },
+      });
+      // Messages name the command as the recipe has it (`chg status`), not `chg --config`.
+      const shown = [program, ...argv.slice(1)];
+      const result = {
+        ...ran,
+        argv: shown,
+        shortMessage: ran.shortMessage.replace(sent.join(" "), shown.join(" ")),
+      };
       if (!result.failed) return result;
       if (couldNotStart(result)) {
         usable = false;

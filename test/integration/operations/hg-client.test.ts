@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { OperationResult } from "../../../src/engine/operation.js";
 import { createOperations } from "../../../src/operations/create-operations.js";
-import { HG_CLIENT_ENV } from "../../../src/operations/hg-client.js";
+import { HG_CLIENT_ENV, hgClientRunner } from "../../../src/operations/hg-client.js";
 import { readHgParents } from "../../../src/operations/hg-dirstate.js";
 import type { RepoOperations } from "../../../src/operations/repo-operations.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
@@ -227,6 +227,19 @@ describe(
       assert.ok(w.programs.includes("hg"));
       assert.equal(w.programs.filter((p) => p === "chg").length, w.programs.length / 2);
       assert.equal(hg(w.a, "log", "-r", ".", "-T", "{files}"), "one.txt");
+    });
+
+    test("a failing command is named as the recipe has it, with hg's exit code and message", async (t) => {
+      const w = await makeWorld(t);
+      const runner = hgClientRunner(execaRunner, "chg");
+      const failed = await runner.run(["hg", "log", "--rev", "nosuchrevision"], {
+        cwd: w.a,
+        env: { ...recipe.env, CHGSOCKNAME: join(w.socketDir, "s") },
+      });
+      assert.equal(failed.exitCode, 255);
+      assert.match(failed.stderr, /abort: unknown revision 'nosuchrevision'/);
+      assert.deepEqual(failed.argv, ["chg", "log", "--rev", "nosuchrevision"]);
+      assert.match(failed.shortMessage, /^chg log --rev nosuchrevision failed \(exit 255\)/);
     });
 
     test(`${HG_CLIENT_ENV}=hg turns chg off`, async (t) => {
