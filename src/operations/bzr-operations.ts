@@ -11,7 +11,7 @@ import {
   parseBzrStatus,
 } from "../recipes/status-parsers/bzr-status-parser.js";
 import type { CommandResult } from "../runtime/command-runner.js";
-import { commitIdentityEnv } from "./commit-identity.js";
+import { keptIdentityEnv } from "./commit-identity.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { withSizes } from "./entry-sizes.js";
 import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
@@ -82,12 +82,11 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   const isIgnored = options.isIgnored ?? (() => false);
   const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
   const brz = recipe.commands.status[0];
-  let identityEnv: Promise<Record<string, string>> | undefined;
   const journal = mergeJournal(root, recipe.metadataDir);
   let description: CachedDescription | undefined;
 
   const wanted = (path: string) => isStorableInBzr(path) && !isIgnored(path);
-  const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
+  const identity = keptIdentityEnv(commands, options.host);
 
   /** `revno revision-id` → the id; undefined for an empty branch (`0 null:`). */
   function revisionId(result: CommandResult): string | undefined {

@@ -19,7 +19,7 @@ import type { OperationsOptions } from "./operations-options.js";
 import { RecipeCommands, splitNul } from "./recipe-commands.js";
 import { isSafePullUrl, type PullOrigin } from "../engine/pull-origin.js";
 import type { RepoOperations } from "./repo-operations.js";
-import { commitIdentityEnv } from "./commit-identity.js";
+import { keptIdentityEnv } from "./commit-identity.js";
 import { withSizes } from "./entry-sizes.js";
 import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
 import { isStaleLockHolder } from "./lock-holder.js";
@@ -67,12 +67,11 @@ export function createHgOperations(given: OperationsOptions): RepoOperations {
   const metadata = join(root, recipe.metadataDir);
   const isIgnored = options.isIgnored ?? (() => false);
   const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
-  let identityEnv: Promise<Record<string, string>> | undefined;
   const journal = mergeJournal(root, recipe.metadataDir);
   let description: CachedDescription | undefined;
 
   const wanted = (path: string) => isStorableInHg(path) && !isIgnored(path);
-  const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
+  const identity = keptIdentityEnv(commands, options.host);
 
   async function withPathList<T>(
     paths: readonly string[],

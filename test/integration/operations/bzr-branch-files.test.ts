@@ -259,3 +259,25 @@ async function pull(ops: ReturnType<typeof createOperations>) {
   assert.ok(result.kind === "pull" && result.outcome === "updated", JSON.stringify(result));
   return result;
 }
+
+describe("brz commit identity", () => {
+  test("an identity configured after a fallback commit is used at the next commit", async (t) => {
+    const b = await twoBranches(t);
+    const saved = process.env.BRZ_EMAIL;
+    delete process.env.BRZ_EMAIL;
+    t.after(() => {
+      process.env.BRZ_EMAIL = saved;
+    });
+    const ops = createOperations({ root: b.mine, recipe, runner: execaRunner, host: "machine" });
+    const commitEdit = async (text: string) => {
+      await writeFile(join(b.mine, "f.txt"), text);
+      const entries = [{ path: "f.txt", action: "modified" as const }];
+      const committed = await ops.run({ kind: "commit", entries, message: text });
+      assert.equal(committed.outcome, "committed", JSON.stringify(committed));
+      return /^committer: (.*)$/m.exec(brz(b.mine, "log", "--limit", "1"))?.[1];
+    };
+    assert.equal(await commitEdit("before\n"), "autosync machine <autosync@machine>");
+    brz(b.mine, "whoami", "Me <me@example.invalid>");
+    assert.equal(await commitEdit("after\n"), "Me <me@example.invalid>");
+  });
+});

@@ -191,6 +191,28 @@ describe(
       assert.deepEqual(new Set(w.programs), new Set(["chg"]));
     });
 
+    test("an identity configured after a fallback commit is used at the next commit", async (t) => {
+      const w = await makeWorld(t);
+      const rc = process.env.HGRCPATH ?? "";
+      const saved = process.env.HGUSER;
+      delete process.env.HGUSER;
+      t.after(async () => {
+        process.env.HGUSER = saved;
+        await writeFile(rc, "");
+      });
+      const opsA = w.ops(w.a, {}, "machine");
+      await writeFile(join(w.a, "seed.txt"), "before\n");
+      await commitAndPush(opsA);
+      assert.equal(
+        hg(w.a, "log", "-r", ".", "-T", "{author}"),
+        "autosync machine <autosync@machine>",
+      );
+      await writeFile(rc, "[ui]\nusername = Me <me@example.invalid>\n");
+      await writeFile(join(w.a, "seed.txt"), "after\n");
+      await commitAndPush(opsA);
+      assert.equal(hg(w.a, "log", "-r", ".", "-T", "{author}"), "Me <me@example.invalid>");
+    });
+
     test("a chg server killed with -9 is replaced; nothing is lost", async (t) => {
       const w = await makeWorld(t);
       const opsA = w.ops(w.a);
