@@ -121,6 +121,21 @@ async function pull(ops: RepoOperations): Promise<OperationResult> {
   return result;
 }
 
+/**
+ * Takes HGUSER away for one test (it overrides every hgrc), so the identity is the user's
+ * hgrc (HGRCPATH, empty: none) or the fallback. Returns the hgrc's path; emptied afterwards.
+ */
+function userHgrcOnly(t: { after: (fn: () => Promise<void>) => void }): string {
+  const rc = process.env.HGRCPATH ?? "";
+  const saved = process.env.HGUSER;
+  delete process.env.HGUSER;
+  t.after(async () => {
+    process.env.HGUSER = saved;
+    await writeFile(rc, "");
+  });
+  return rc;
+}
+
 const NAMES = ["with space.txt", "-leading-dash", "ünïcødé ✓.md", "--", "glob:*"];
 
 describe(
@@ -146,11 +161,7 @@ describe(
     test("each command's environment reaches the shared server (HGUSER per commit)", async (t) => {
       const w = await makeWorld(t);
       // No ui.username anywhere: commits take the recipe's identityEnv (HGUSER) of each host.
-      const saved = process.env.HGUSER;
-      delete process.env.HGUSER;
-      t.after(() => {
-        process.env.HGUSER = saved;
-      });
+      userHgrcOnly(t);
       for (const host of ["first", "second"]) {
         await writeFile(join(w.a, "seed.txt"), `${host}\n`);
         await commitAndPush(w.ops(w.a, {}, host));
@@ -165,13 +176,7 @@ describe(
     test("a changed identity and a re-pointed default path reach the cached server", async (t) => {
       const w = await makeWorld(t);
       const opsA = w.ops(w.a);
-      const rc = process.env.HGRCPATH ?? "";
-      const saved = process.env.HGUSER;
-      delete process.env.HGUSER;
-      t.after(async () => {
-        process.env.HGUSER = saved;
-        await writeFile(rc, "");
-      });
+      const rc = userHgrcOnly(t);
       for (const who of ["One <1@example.invalid>", "Two <2@example.invalid>"]) {
         // The user's hgrc changes between two commands of the same server.
         await writeFile(rc, `[ui]\nusername = ${who}\n`);
@@ -193,13 +198,7 @@ describe(
 
     test("an identity configured after a fallback commit is used at the next commit", async (t) => {
       const w = await makeWorld(t);
-      const rc = process.env.HGRCPATH ?? "";
-      const saved = process.env.HGUSER;
-      delete process.env.HGUSER;
-      t.after(async () => {
-        process.env.HGUSER = saved;
-        await writeFile(rc, "");
-      });
+      const rc = userHgrcOnly(t);
       const opsA = w.ops(w.a, {}, "machine");
       await writeFile(join(w.a, "seed.txt"), "before\n");
       await commitAndPush(opsA);
