@@ -6,11 +6,12 @@ import { operationsMessages } from "../messages/operations-messages.js";
 import {
   isStorableInBzr,
   parseBzrAddDryRun,
+  STATUS_PREFIX,
   parseBzrConflicts,
   parseBzrStatus,
 } from "../recipes/status-parsers/bzr-status-parser.js";
 import type { CommandResult } from "../runtime/command-runner.js";
-import { commitIdentityEnv } from "./commit-identity.js";
+import { keptIdentityEnv } from "./commit-identity.js";
 import { isConflictCopy } from "./conflict-copy-name.js";
 import { withSizes } from "./entry-sizes.js";
 import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
@@ -18,6 +19,7 @@ import { CachedDescription, describeRepository } from "./describe-repository.js"
 import { runWhenHealthy } from "./dispatch-operation.js";
 import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { isStaleLockHolder } from "./lock-holder.js";
+import { localParentIsBranch, readBzrMergePending, readBzrTip } from "./bzr-branch-files.js";
 import { mergeJournal } from "./merge-journal.js";
 import {
   originReport,
@@ -52,6 +54,9 @@ const OFFLINE =
 
 const DIVERGED = /These branches have diverged/i;
 
+/** `brz add` skipped a name it cannot version (see skippedByBzrAdd). */
+const NEWLINE_SKIPPED = /^skipping '.+' \(contains \\n or \\r\)$/m;
+
 // A peer on the LAN answers in well under a second; one that is asleep must not hold the pull
 // for the whole network timeout before the central remote is asked.
 const ORIGIN_TIMEOUT_MS = 20_000;
@@ -73,15 +78,15 @@ const MAX_COMMIT_ARGV_BYTES = 256 * 1024;
 export function createBzrOperations(options: OperationsOptions): RepoOperations {
   const commands = new RecipeCommands(options);
   const { root, recipe } = options;
+  const metadata = join(root, recipe.metadataDir);
   const isIgnored = options.isIgnored ?? (() => false);
   const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
   const brz = recipe.commands.status[0];
-  let identityEnv: Promise<Record<string, string>> | undefined;
   const journal = mergeJournal(root, recipe.metadataDir);
   let description: CachedDescription | undefined;
 
   const wanted = (path: string) => isStorableInBzr(path) && !isIgnored(path);
-  const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
+  const identity = keptIdentityEnv(commands, options.host);
 
   /** `revno revision-id` → the id; undefined for an empty branch (`0 null:`). */
   function revisionId(result: CommandResult): string | undefined {
@@ -91,10 +96,13 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
   }
 
   async function head(): Promise<string | undefined> {
-    return revisionId(await commands.run("head"));
+    const tip = await readBzrTip(metadata);
+    return tip ? tip.id : revisionId(await commands.run("head"));
   }
 
   async function mergePending(): Promise<boolean> {
+    const pending = await readBzrMergePending(metadata);
+    if (pending !== undefined) return pending;
     const result = await commands.run("mergeInProgress");
     return /^(P|C) {3}/m.test(result.stdout);
   }
@@ -119,8 +127,9 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     if (paths && paths.length > 0 && scoped.length === 0) {
       return { kind: "status", outcome: "ok", entries: [], ...unstorableList(named) };
     }
+    const chunks = scoped.length > 0 ? chunkPaths(scoped) : [[]];
     let stdout = "";
-    for (const chunk of scoped.length > 0 ? chunkPaths(scoped) : [[]]) {
+    for (const chunk of chunks) {
       const result = await commands.run("status", { paths: chunk });
       if (result.failed) {
         // A scoped path that exists neither on disk nor in the branch (a temp file already
@@ -130,15 +139,37 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       }
       stdout += result.stdout;
     }
+
+    // The status lists unknown files (`?`) too; with none there is nothing for `brz add
+    // --dry-run` to find and one Python start is saved. Otherwise the unknown files of the
+    // whole tree come from `brz add --dry-run`, which lists a new directory's files where status
+    // names the directory alone (with explicit names it would list ignored files too, so it
+    // never gets the scope).
+    let unknown: CommandResult | undefined;
+    if (/^\?/m.test(stdout)) {
+      unknown = await commands.runArgv([brz, "add", "--dry-run"]);
+      if (unknown.failed) throw commandFailure(unknown);
+      if (NEWLINE_SKIPPED.test(unknown.stderr)) {
+        // An unknown name with a newline spans lines of the status and could read as a
+        // change: ask again for versioned files only (names brz can commit have no newline).
+        stdout = "";
+        for (const chunk of chunks) {
+          const argv = commands.argv("status", { paths: chunk });
+          stdout += (await commands.runArgv([...argv.slice(0, 2), "--versioned", ...argv.slice(2)]))
+            .stdout;
+        }
+      }
+    }
+    // Unknown (`?`) and explicitly named ignored (`I`) lines: unknown files come from the add
+    // dry run. No kept line can continue a name: versioned names have no newline.
+    stdout = stdout
+      .split("\n")
+      .filter((line) => !/^[?I]/.test(line))
+      .join("\n");
     const versioned = / => .* => /.test(stdout) ? await versionedPaths() : undefined;
     const entries: StatusEntry[] = parseBzrStatus(stdout, versioned);
-
-    // Unknown files of the whole tree: `brz add --dry-run` with explicit file names would list
-    // ignored files too (explicit names override .bzrignore), so it never gets the scope.
-    const unknown = await commands.runArgv([brz, "add", "--dry-run"]);
-    if (unknown.failed) throw commandFailure(unknown);
     const known = new Set(entries.map((entry) => entry.path));
-    for (const path of parseBzrAddDryRun(unknown.stdout)) {
+    for (const path of parseBzrAddDryRun(unknown?.stdout ?? "")) {
       if (!known.has(path)) entries.push({ path, action: "added" });
     }
 
@@ -147,7 +178,9 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       entries.filter((entry) => wanted(entry.path)),
     );
     // Names brz add skipped are unstorable by brz's own word, however they are spelled.
-    const skipped = (await skippedByBzrAdd(unknown.stderr)).filter((path) => !isIgnored(path));
+    const skipped = (await skippedByBzrAdd(unknown?.stderr ?? "")).filter(
+      (path) => !isIgnored(path),
+    );
     const unstorable = unstorableList([
       ...named,
       ...(unstorableIn(entries, isStorableInBzr, isIgnored).unstorable ?? []),
@@ -241,11 +274,14 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     const id = await head();
     if (id === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
     // brz push creates a new branch where there is none: a moved-away or unmounted parent
-    // would silently become a fresh, empty "remote". Only push to an existing branch.
-    const parent = await commands.run("resolveRef", { ref: REMOTE }, { network: true });
-    if (parent.failed) {
-      if (OFFLINE.test(parent.stderr)) throw new RemoteUnreachable(lastLine(parent));
-      throw commandFailure(parent);
+    // would silently become a fresh, empty "remote". Only push to an existing branch: a
+    // local parent is looked at on disk, any other is asked (a brz process over the network).
+    if (!(await localParentIsBranch(root, metadata))) {
+      const parent = await commands.run("resolveRef", { ref: REMOTE }, { network: true });
+      if (parent.failed) {
+        if (OFFLINE.test(parent.stderr)) throw new RemoteUnreachable(lastLine(parent));
+        throw commandFailure(parent);
+      }
     }
     const result = await commands.run("push", { remote: REMOTE }, { network: true });
     const output = result.stdout + result.stderr;
@@ -309,7 +345,7 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
     local: string | undefined,
     tip: string,
     source: MergeSource,
-  ): Promise<{ conflicts: ConflictCopy[]; merged: boolean }> {
+  ): Promise<{ conflicts: ConflictCopy[]; merged: boolean; changedPaths?: string[] }> {
     // A peer's location is used once, never remembered as the default pull/merge location.
     const once = source.location === REMOTE ? [] : ["--no-remember"];
     const pulled = await commands.runArgv(
@@ -321,7 +357,10 @@ export function createBzrOperations(options: OperationsOptions): RepoOperations 
       ],
       { network: true, ...timeoutOf(source) },
     );
-    if (!pulled.failed) return { conflicts: [], merged: false };
+    if (!pulled.failed) {
+      const changedPaths = pulledPaths(pulled.stderr);
+      return { conflicts: [], merged: false, ...(changedPaths ? { changedPaths } : {}) };
+    }
     if (!DIVERGED.test(pulled.stderr) || local === undefined) {
       if (OFFLINE.test(pulled.stderr)) throw new RemoteUnreachable(lastLine(pulled));
       throw commandFailure(pulled);
@@ -590,4 +629,31 @@ function commitBatches(entries: readonly StatusEntry[]): StatusEntry[][] {
   }
   if (batch.length > 0) batches.push(batch);
   return batches;
+}
+
+const PULL_DONE = "All changes applied successfully.";
+
+/**
+ * The paths a `brz pull` changed in the tree, from the report it prints to stderr before
+ * "All changes applied successfully." (` M  a`, `+N  new`, `R   old => new`: status's short
+ * form), which saves the `brz status --revision` that would ask again. Undefined, so the
+ * caller asks, when the report is missing (a quiet pull) or holds anything else: a warning,
+ * or a rename whose names contain ` => `.
+ */
+function pulledPaths(stderr: string): string[] | undefined {
+  const lines = stderr.split("\n");
+  const end = lines.indexOf(PULL_DONE);
+  if (end < 0) return undefined;
+  const report = lines.slice(0, end);
+  if (!report.every((line) => STATUS_PREFIX.test(line) && !/ => .* => /.test(line))) {
+    return undefined;
+  }
+  // The report names a directory `dir/`, status `dir`; no file name ends in a slash.
+  const bare = (path: string) => path.replace(/\/$/, "");
+  const paths = new Set<string>();
+  for (const entry of parseBzrStatus(report.join("\n"))) {
+    paths.add(bare(entry.path));
+    if (entry.from !== undefined) paths.add(bare(entry.from));
+  }
+  return [...paths];
 }

@@ -24,6 +24,29 @@ export async function commitIdentityEnv(
   return env;
 }
 
+/**
+ * commitIdentityEnv for hg and brz, asked once while the user's own identity applies. A fallback
+ * is asked again at the next commit: its HGUSER or BRZ_EMAIL would override an identity the user
+ * configures meanwhile, so without asking, autosync would commit as the machine until restarted.
+ */
+export function keptIdentityEnv(
+  commands: RecipeCommands,
+  host?: string,
+): () => Promise<Record<string, string>> {
+  let kept: Promise<Record<string, string>> | undefined;
+  return async () => {
+    kept ??= commitIdentityEnv(commands, host);
+    try {
+      const env = await kept;
+      if (Object.keys(env).length > 0) kept = undefined;
+      return env;
+    } catch (error) {
+      kept = undefined;
+      throw error;
+    }
+  };
+}
+
 /** The identity commits get when the user configured none; also what `autosync doctor` shows. */
 export function fallbackIdentity(host: string = hostname()): { name: string; email: string } {
   // Same identity as the git operations give: `autosync <host>`.

@@ -19,10 +19,12 @@ import type { OperationsOptions } from "./operations-options.js";
 import { RecipeCommands, splitNul } from "./recipe-commands.js";
 import { isSafePullUrl, type PullOrigin } from "../engine/pull-origin.js";
 import type { RepoOperations } from "./repo-operations.js";
-import { commitIdentityEnv } from "./commit-identity.js";
+import { keptIdentityEnv } from "./commit-identity.js";
 import { withSizes } from "./entry-sizes.js";
 import { existing, unstorableIn, unstorableList } from "./unstorable-names.js";
 import { isStaleLockHolder } from "./lock-holder.js";
+import { HG_CLIENT_ENV, hgClientRunner } from "./hg-client.js";
+import { readHgParents } from "./hg-dirstate.js";
 import { mergeJournal } from "./merge-journal.js";
 import {
   originReport,
@@ -57,17 +59,19 @@ const REJECTED = /creates new remote head|not known locally|push creates new/i;
  * inside `.hg` and passed as one `listfile0:` pattern. That also removes any argument-length
  * limit for thousands of paths.
  */
-export function createHgOperations(options: OperationsOptions): RepoOperations {
+export function createHgOperations(given: OperationsOptions): RepoOperations {
+  const runner = hgClientRunner(given.runner, given.recipe.env[HG_CLIENT_ENV]);
+  const options: OperationsOptions = { ...given, runner };
   const commands = new RecipeCommands(options);
   const { root, recipe } = options;
+  const metadata = join(root, recipe.metadataDir);
   const isIgnored = options.isIgnored ?? (() => false);
   const trackedCountMinDeletions = options.trackedCountMinDeletions ?? 1;
-  let identityEnv: Promise<Record<string, string>> | undefined;
   const journal = mergeJournal(root, recipe.metadataDir);
   let description: CachedDescription | undefined;
 
   const wanted = (path: string) => isStorableInHg(path) && !isIgnored(path);
-  const identity = () => (identityEnv ??= commitIdentityEnv(commands, options.host));
+  const identity = keptIdentityEnv(commands, options.host);
 
   async function withPathList<T>(
     paths: readonly string[],
@@ -90,12 +94,16 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
   }
 
   async function head(): Promise<string | undefined> {
+    const parents = await readHgParents(metadata);
+    if (parents) return parents.p1;
     const result = await commands.run("head");
     const node = result.stdout.trim();
     return result.failed || node === "" || NULL_NODE.test(node) ? undefined : node;
   }
 
   async function mergeInProgress(): Promise<boolean> {
+    const parents = await readHgParents(metadata);
+    if (parents) return parents.p2 !== undefined;
     const result = await commands.run("mergeInProgress");
     return !result.failed && result.stdout.trim() !== "";
   }
@@ -214,12 +222,10 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
           }
           throw commandFailure(pulled);
         }
-        return {
-          ...(await integrateIncoming(request)),
-          // A merge with a peer may have been made by an earlier pull that then found the
-          // remote offline: its commits are still drafts (never pushed to a publishing remote).
-          ahead: async () => (await readNode("draft() and ancestors(.)")) !== undefined,
-        };
+        const { ahead, ...integrated } = await integrateIncoming(request);
+        // A merge with a peer may have been made by an earlier pull that then found the
+        // remote offline: its commits are still drafts (never pushed to a publishing remote).
+        return { ...integrated, ahead: () => Promise.resolve(ahead) };
       },
       changedBetween: (from, to) => changedBetween(from ?? "null", to),
     });
@@ -231,24 +237,46 @@ export function createHgOperations(options: OperationsOptions): RepoOperations {
    */
   async function integrateIncoming(
     request: PullRequest,
-  ): Promise<{ conflicts: ConflictCopy[]; merged: boolean }> {
+  ): Promise<{ conflicts: ConflictCopy[]; merged: boolean; ahead: boolean }> {
     const before = await head();
-    const heads = await commands.run("resolveRef", { ref: "heads(branch(.))" });
-    if (heads.failed) throw commandFailure(heads);
-    const incoming = heads.stdout
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((node) => node !== "" && !NULL_NODE.test(node) && node !== before);
-    const other = incoming[0];
-    if (other === undefined) return { conflicts: [], merged: false };
-    const fastForward =
-      before === undefined || (await readNode(`${other} and descendants(${before})`)) !== undefined;
-    if (fastForward) {
-      const updated = await commands.run("update", { rev: other });
+    const { here, incoming } = await branchHeads();
+    const other = incoming.find((next) => next.node !== before);
+    if (other === undefined) return { conflicts: [], merged: false, ahead: here.draft };
+    if (before === undefined || other.fastForward) {
+      const updated = await commands.run("update", { rev: other.node });
       if (updated.failed) throw commandFailure(updated);
-      return { conflicts: [], merged: false };
+      return { conflicts: [], merged: false, ahead: other.draft };
     }
-    return { conflicts: await merge(before, other, request), merged: true };
+    return { conflicts: await merge(before, other.node, request), merged: true, ahead: true };
+  }
+
+  /**
+   * One `hg log` for what used to take three: the heads of the working copy's branch other than
+   * `.` (what a pull brought in), whether each is a descendant of `.` (an update suffices) and
+   * the phase of `.` and of each head. A public changeset has only public ancestors, so "any
+   * draft among the ancestors" (commits the remote lacks) is the phase of the tip itself.
+   */
+  async function branchHeads(): Promise<{ here: BranchHead; incoming: BranchHead[] }> {
+    const program = commands.argv("head")[0] ?? "hg";
+    const result = await commands.runArgv([
+      program,
+      "log",
+      "--rev",
+      "(heads(branch(.)) - .) or .",
+      "--template",
+      '{node} {ifcontains(rev, revset("."), "here", ifcontains(rev, revset("descendants(.)"), "ff", "merge"))} {phase}\\n',
+    ]);
+    if (result.failed) throw commandFailure(result);
+    let here: BranchHead = { node: "", fastForward: false, draft: false };
+    const incoming: BranchHead[] = [];
+    for (const line of result.stdout.split("\n")) {
+      const [node = "", relation, phase] = line.trim().split(" ");
+      if (!/^[0-9a-f]{40}$/.test(node)) continue;
+      const found = { node, fastForward: relation === "ff", draft: phase !== "public" };
+      if (relation === "here") here = found;
+      else if (!NULL_NODE.test(node)) incoming.push(found);
+    }
+    return { here, incoming };
   }
 
   /**
@@ -454,4 +482,13 @@ function isStaleHolder(holder: string): boolean {
   if (colon < 0) return false;
   const host = holder.slice(0, colon).split("/")[0] ?? "";
   return isStaleLockHolder(host, Number(holder.slice(colon + 1)));
+}
+
+/** A head of the working copy's branch as `branchHeads` reads it. */
+interface BranchHead {
+  node: string;
+  /** A descendant of `.`: updating to it is a fast-forward. */
+  fastForward: boolean;
+  /** Not public: it or an ancestor is not on the (publishing) remote yet. */
+  draft: boolean;
 }

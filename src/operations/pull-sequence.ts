@@ -27,6 +27,8 @@ export interface OriginOutcome extends Integrated {
 export interface RemoteOutcome extends Integrated {
   /** Whether this history has commits the remote lacks; asked only when nothing else says so. */
   ahead(): Promise<boolean>;
+  /** The paths the remote's step changed in the tree, when its command reported them. */
+  changedPaths?: string[];
 }
 
 /**
@@ -116,8 +118,12 @@ async function pullInto(
     ...(origin ? { origin: origin.report } : {}),
     ...(made.commit ? { localCommit: made.commit } : {}),
   };
+  // What the remote's command reported is the whole change unless the origin moved us too.
+  const reported = origin?.report.outcome === "merged" ? undefined : remote.changedPaths;
   const changedPaths =
-    after !== undefined && after !== before ? await steps.changedBetween(before, after) : undefined;
+    after !== undefined && after !== before
+      ? (reported ?? (await steps.changedBetween(before, after)))
+      : undefined;
   return {
     kind: "pull",
     outcome: changedPaths ? "updated" : "up-to-date",

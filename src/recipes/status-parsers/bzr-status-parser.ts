@@ -12,7 +12,7 @@ import type { StatusParser } from "./status-parser.js";
  */
 
 /** `brz status --short` prefix: versioning column, content column, execute column, space. */
-const STATUS_PREFIX = /^[ +\-R?XCP][ NDKM][ *] /;
+export const STATUS_PREFIX = /^[ +\-R?XCP][ NDKM][ *] /;
 
 /**
  * Parses `brz status --short --versioned --no-pending --no-classify`. Unknown files come from
