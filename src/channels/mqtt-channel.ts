@@ -54,6 +54,10 @@ export class MqttChannel implements Channel {
       clean: true,
       keepalive: 30,
       protocolVersion: 4,
+      // By default mqtt-packet pre-builds a Buffer for each of the 65,536 message ids on the first
+      // packet: 6.8 MB of heap (65,673 Buffers in a heap snapshot) for a daemon that publishes a
+      // few announcements a minute. Without the cache a 2-byte id is built per packet instead.
+      writeCache: false,
     };
     if (this.config.username !== undefined) clientOptions.username = this.config.username;
     if (this.options.password) clientOptions.password = await this.options.password();
