@@ -8,9 +8,13 @@ import type { RepoOperations } from "../src/operations/repo-operations.js";
 import type { BUILTIN_RECIPES } from "../src/recipes/load-recipe.js";
 import { loadRecipe } from "../src/recipes/load-recipe.js";
 import { execaRunner, type CommandRunner } from "../src/runtime/command-runner.js";
+import { stringify } from "yaml";
+import { AutosyncProcess, isolatedEnv, type WorkingCopy } from "../test/support/sync-fixture.js";
 import { makeTempDir } from "../test/support/temp-dir.js";
 import { withScope, type BenchScope } from "./bench-scope.js";
+import { largeTreePath, largeTreeSizes, writeLargeTree } from "./large-tree.js";
 import { summarize, type Summary } from "./percentiles.js";
+import { sampleProc } from "./proc-stats.js";
 
 export type Dvcs = (typeof BUILTIN_RECIPES)[number];
 
@@ -89,7 +93,9 @@ async function makeWorld(scope: BenchScope, dvcs: Dvcs): Promise<World> {
   delete env.GIT_AUTHOR_DATE;
   await writeFile(
     join(home, ".gitconfig"),
-    "[user]\n\tname = Bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n",
+    // No background `gc --auto` after the large tree's 100,000 loose objects: it would race the
+    // measured commits and the removal of the directory.
+    "[user]\n\tname = Bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n[gc]\n\tauto = 0\n",
   );
   await writeFile(join(home, ".hgrc"), "[ui]\nusername = Bench <bench@example.invalid>\n");
   const loaded = await loadRecipe(dvcs, { baseDir: dir });
@@ -489,17 +495,24 @@ export async function measureOperations(options: {
 
 export interface LargeTreeResult {
   files: number;
+  /** Bytes in the tree as written (sizes drawn by `largeTreeSizes` from the seed). */
+  bytes: number;
   setupS: number;
   row: OperationRow;
+  /** VmRSS of `autosync run` on the tree, 2 s after it pushed one change (issue 10, target 4). */
+  daemonRssMb: number;
 }
 
 /**
  * The seed's case: one changed file in a large tree, committed and pushed. autosync as the
  * engine runs it when a watcher named the file (a status scoped to it, commit, push) beside
- * `git add -A && git commit && git push`, alternating.
+ * `git add -A && git commit && git push`, alternating. Then a real daemon on the same tree
+ * syncs one change, and its RSS is read.
  */
 export async function measureLargeTree(options: {
   files: number;
+  bytes: number;
+  seed: number;
   runs: number;
   log: (line: string) => void;
 }): Promise<LargeTreeResult> {
@@ -507,17 +520,16 @@ export async function measureLargeTree(options: {
     const setupStarted = performance.now();
     const world = await makeWorld(scope, "git");
     const seed = join(world.dir, "seed");
-    options.log(`large tree: writing ${options.files.toLocaleString("en")} files`);
-    // 1,000 files a folder, as real trees spread them; small files keep the disk use sane.
-    for (let f = 0; f < options.files; f += 200) {
-      const folder = join(seed, `d${Math.floor(f / 1000)}`);
-      await mkdir(folder, { recursive: true });
-      await Promise.all(
-        Array.from({ length: Math.min(200, options.files - f) }, (_, k) =>
-          writeFile(join(folder, `f${f + k}.txt`), `file ${f + k}\n`),
-        ),
-      );
-    }
+    const sizes = largeTreeSizes(options.files, options.bytes, options.seed);
+    const bytes = sizes.reduce((sum, size) => sum + size, 0);
+    options.log(
+      `large tree: writing ${options.files.toLocaleString("en")} files, ${(bytes / 2 ** 30).toFixed(2)} GiB`,
+    );
+    // Registered after the world's removal, so it runs before it (cleanups run in reverse).
+    const writing = new AbortController();
+    scope.after(() => writing.abort());
+    await writeLargeTree(seed, sizes, options.seed, writing.signal);
+    options.log(`large tree: committing and pushing it to two remotes, cloning them`);
     await rawCommit(world.sh, "git", seed, "large tree");
     for (const remote of ["remote-auto", "remote-raw"]) {
       await world.sh(seed, ["git", "push", "-q", join(world.dir, remote), "main"]);
@@ -529,7 +541,7 @@ export async function measureLargeTree(options: {
     const setupS = (performance.now() - setupStarted) / 1000;
     options.log(`large tree: ready after ${setupS.toFixed(0)} s; ${options.runs} runs`);
     const samples = newSamples(3);
-    const changed = "d0/f1.txt";
+    const changed = largeTreePath(1);
     for (let i = 0; i < options.runs; i++) {
       await writeFile(join(auto, changed), `auto ${i}\n`);
       const s = await timedOps(a.runner, async () => {
@@ -555,6 +567,46 @@ export async function measureLargeTree(options: {
         samples,
       ),
     };
-    return { files: options.files, setupS, row };
+    options.log(`large tree: autosync run on it, one change synced`);
+    const daemonRssMb = await daemonRssAfterSync(scope, world, auto);
+    return { files: options.files, bytes, setupS, row, daemonRssMb };
   });
+}
+
+/** Starts `autosync run` on `root` with production timers, syncs one change, reads its RSS. */
+async function daemonRssAfterSync(scope: BenchScope, world: World, root: string): Promise<number> {
+  const configDir = join(world.dir, "daemon");
+  await mkdir(configDir);
+  const copy: WorkingCopy = {
+    index: 0,
+    host: HOST,
+    name: "large",
+    path: root,
+    configPath: join(configDir, "autosync.config.yaml"),
+    pidfile: join(configDir, "autosync.pid"),
+    controlSocket: join(configDir, "control.sock"),
+  };
+  const config = {
+    version: 1,
+    host: HOST,
+    defaults: {
+      recipe: "git",
+      timers: { commitDelay: "2s", maxCommitDelay: "60s", pushDelay: "0s", pullInterval: "60s" },
+    },
+    repositories: [{ path: root, name: copy.name }],
+    pidfile: copy.pidfile,
+    controlSocket: copy.controlSocket,
+  };
+  await writeFile(copy.configPath, stringify(config));
+  const proc = AutosyncProcess.spawn(copy, copy.configPath, isolatedEnv(join(world.dir, "home")));
+  scope.after(() => proc.stop());
+  await proc.waitStartupSync(600_000);
+  const since = proc.events.length;
+  await writeFile(join(root, largeTreePath(2)), `changed under a running daemon\n`);
+  await proc.waitForEvent("the change to be pushed", (event) => event.type === "pushed", {
+    since,
+    timeoutMs: 600_000,
+  });
+  await sleep(2000);
+  return (await sampleProc(proc.pid)).rssMb;
 }

@@ -10,6 +10,7 @@ import { measureChannels, type ChannelsResult } from "./channels.js";
 import { measureContention, type ContentionResult } from "./contention.js";
 import { measureFleet, renderFleet, type FleetResult } from "./fleet.js";
 import { IDLE_TARGETS, measureIdle, type IdleResult, type WatcherBackend } from "./idle.js";
+import { parseByteSize } from "./large-tree.js";
 import { measureLatency, type LatencyResult } from "./latency.js";
 import {
   measureLargeTree,
@@ -24,7 +25,7 @@ import { existsSync } from "node:fs";
 import { table } from "./text-table.js";
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,idle,startup,ops,large,fleet,contention]
-                       [--runs N] [--idle-window SECONDS] [--large-files N] [--dvcs LIST] [--machines 8,16]
+                       [--runs N] [--idle-window SECONDS] [--large-files N] [--large-bytes SIZE] [--dvcs LIST] [--machines 8,16]
                        [--seed N] [--out FILE]
 
   --quick        a few minutes at most: 5 latency and channel runs, the 2,000-file burst, idle at 1 and
@@ -33,9 +34,11 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only latency,channels,burst,
   --runs N       latency runs, and runs per channel (default 20)
   --idle-window  seconds of the idle CPU window (default 20)
   --large-files  files in the large-tree section (default 100,000; 20,000 with --quick)
+  --large-bytes  its size, drawn from --seed: many small files, some of MBs (default 20 KB a
+                 file: 2G for 100,000 files; suffixes k, M, G)
   --dvcs LIST    DVCSs of the ops section (default git,hg,bzr)
   --machines     fleet and contention sizes (default 8,16; --quick: 8)
-  --seed N       the fleet workload's seed (default 20261205)
+  --seed N       the fleet workload's and the large tree's seed (default 20261205)
   --out FILE     JSON output (default bench/results/latest.json)
 `;
 
@@ -45,6 +48,7 @@ interface Options {
   runs: number;
   idleWindowS: number;
   largeFiles: number;
+  largeBytes: number;
   dvcs: Dvcs[];
   machines: number[];
   seed: number;
@@ -60,6 +64,7 @@ function parseOptions(argv: string[]): Options {
       runs: { type: "string" },
       "idle-window": { type: "string" },
       "large-files": { type: "string" },
+      "large-bytes": { type: "string" },
       dvcs: { type: "string" },
       machines: { type: "string" },
       seed: { type: "string" },
@@ -88,12 +93,20 @@ function parseOptions(argv: string[]): Options {
     if (!all.includes(section)) throw new Error(`unknown section '${section}' (one of ${all})`);
   }
   if (values.quick && !values.only) sections.delete("startup");
+  const largeFiles = Number(values["large-files"] ?? (values.quick ? 20_000 : 100_000));
+  const largeBytes =
+    values["large-bytes"] === undefined
+      ? largeFiles * 20_000
+      : parseByteSize(values["large-bytes"]);
+  if (largeBytes === undefined)
+    throw new Error(`--large-bytes '${values["large-bytes"]}': a size such as 2G, 500M or 64k`);
   return {
     quick: values.quick,
     sections,
     runs: Number(values.runs ?? (values.quick ? 5 : 20)),
     idleWindowS: Number(values["idle-window"] ?? (values.quick ? 5 : 20)),
-    largeFiles: Number(values["large-files"] ?? (values.quick ? 20_000 : 100_000)),
+    largeFiles,
+    largeBytes,
     dvcs: parseDvcs(values.dvcs ?? "git,hg,bzr"),
     machines: (values.machines ?? (values.quick ? "8" : "8,16")).split(",").map(Number),
     seed: Number(values.seed ?? "20261205"),
@@ -458,11 +471,14 @@ async function main(): Promise<void> {
     await section("large", async () => {
       results.largeTree = await measureLargeTree({
         files: options.largeFiles,
+        bytes: options.largeBytes,
+        seed: options.seed,
         runs: Math.max(3, Math.ceil(options.runs / 2)),
         log,
       });
       process.stdout.write(
-        `${renderOperationRows(`Large tree (setup ${fmt(results.largeTree.setupS)} s)`, [results.largeTree.row])}\n`,
+        `${renderOperationRows(`Large tree (${results.largeTree.files.toLocaleString("en")} files, ${fmt(results.largeTree.bytes / 2 ** 30, 2)} GiB; setup ${fmt(results.largeTree.setupS)} s)`, [results.largeTree.row])}` +
+          `daemon RSS after syncing one change: ${fmt(results.largeTree.daemonRssMb, 1)} MB\n\n`,
       );
     });
   }
