@@ -34,6 +34,8 @@ describe("XMPP outages against a real prosody", { timeout: 180_000 }, () => {
     return { prosody, machine };
   }
 
+  const isReconnecting = (e: { type: string; status?: string }) =>
+    e.type === "channelStatus" && e.status === "reconnecting";
   const connections = (m: ReturnType<typeof startAnnouncer>) =>
     m.events.filter((e) => e.type === "channelStatus" && e.status === "connected").length;
 
@@ -50,9 +52,17 @@ describe("XMPP outages against a real prosody", { timeout: 180_000 }, () => {
       await waitFor("connected", () => m.statusOf("xmpp")?.status === "connected");
     }
     await outage.begin();
-    await waitFor("sender notices", () => sender.statusOf("xmpp")?.status === "reconnecting", {
-      timeoutMs: 30_000,
-    });
+    // Both must notice before the server comes back: a frozen server is only noticed by each
+    // client's own ping, and ending the outage as soon as the sender's fired left the receiver
+    // connected through it on a loaded box (one reconnect instead of two).
+    for (const [name, m] of [
+      ["sender", sender],
+      ["receiver", receiver],
+    ] as const) {
+      await waitFor(`${name} notices`, () => m.events.some(isReconnecting), {
+        timeoutMs: 30_000,
+      });
+    }
     sender.announcer.announce({ repositoryId: "repo-1", head: "during-outage" });
     assert.equal(sender.announcer.queued("xmpp"), 1);
     await outage.end();
