@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import type { HistoryChange } from "../../../src/operations/history-change.js";
 import { runAutosyncCli, type CliRun } from "../../support/autosync-cli.js";
-import { readFileIn, SyncFixture, type WorkingCopy } from "../../support/sync-fixture.js";
+import {
+  readFileIn,
+  SyncFixture,
+  type AutosyncProcess,
+  type WorkingCopy,
+} from "../../support/sync-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
 
 // Needs `npm run build`: the daemons run dist/cli/main.js; history and restore run from source.
@@ -44,10 +49,19 @@ for (const dvcs of ["git", "hg", "bzr"] as const) {
           env: { ...fixture.env, AUTOSYNC_HOST: copy.host },
           config: configs.get(copy),
         });
+      const daemons: AutosyncProcess[] = [];
       for (const copy of [a, b])
-        await fixture.start(copy, {
-          configPath: configs.get(copy),
-          env: { AUTOSYNC_HOST: copy.host },
+        daemons.push(
+          await fixture.start(copy, {
+            configPath: configs.get(copy),
+            env: { AUTOSYNC_HOST: copy.host },
+          }),
+        );
+      // A wait that times out says what both daemons did.
+      const explained = <T>(waiting: Promise<T>) =>
+        waiting.catch((error: unknown) => {
+          const told = daemons.map((daemon) => daemon.describe(60)).join("\n");
+          throw new Error(`${error instanceof Error ? error.message : String(error)}\n${told}`);
         });
 
       await writeFile(join(a.path, "notes.md"), "from alpha\n");
@@ -61,12 +75,14 @@ for (const dvcs of ["git", "hg", "bzr"] as const) {
       );
       await writeFile(join(b.path, "notes.md"), "from beta\n");
       await rm(join(b.path, "gone – ü.txt"));
-      await waitFor(
-        "beta's edit and deletion on alpha",
-        async () =>
-          (await readFileIn(a.path, "notes.md")) === "from beta\n" &&
-          (await readFileIn(a.path, "gone – ü.txt")) === undefined,
-        SYNC_TIMEOUT,
+      await explained(
+        waitFor(
+          "beta's edit and deletion on alpha",
+          async () =>
+            (await readFileIn(a.path, "notes.md")) === "from beta\n" &&
+            (await readFileIn(a.path, "gone – ü.txt")) === undefined,
+          SYNC_TIMEOUT,
+        ),
       );
 
       const versions = await waitFor(
