@@ -19,6 +19,7 @@ import { removeCreatedCopies, writeConflictCopy } from "./keep-both.js";
 import { GitMergeJournal } from "./git-merge-journal.js";
 import {
   commandFailure,
+  MergeRefused,
   OperationFailure,
   RemoteUnreachable,
   withLocalCommit,
@@ -607,8 +608,34 @@ class GitOperations implements RepoOperations {
           : incoming;
     const moved =
       oldHead === undefined ? [] : await this.moveIgnoredFilesAside(candidates ?? [], request);
-    const conflicts = [...moved, ...(await this.merge(request, ref, label))];
+    let merged: ConflictCopy[];
+    try {
+      merged = await this.merge(request, ref, label);
+    } catch (error) {
+      const racing =
+        error instanceof MergeRefused ? await this.commitRacingEdits(request) : undefined;
+      if (!racing) throw error;
+      made.push(racing);
+      oldHead = racing.head;
+      merged = await this.merge(request, ref, label);
+    }
+    const conflicts = [...moved, ...merged];
     return { oldHead, conflicts, incoming: oldHead === startHead ? incoming : undefined };
+  }
+
+  /**
+   * The user saved a file between the commit of local work and the merge, and git refused the
+   * merge, touching nothing ("Your local changes … would be overwritten"). That edit is
+   * committed like the rest, so the merge can run once more on a clean tree. Undefined when
+   * nothing new is there: then the refusal had another cause and stands.
+   */
+  private async commitRacingEdits(request: PullRequest): Promise<LocalCommit | undefined> {
+    const local = await this.localChanges();
+    if (local.length === 0) return undefined;
+    await this.refuseMassDeletion(local);
+    const head = await this.commitEntries(local, request.commitMessage);
+    if (head === undefined) return undefined;
+    return { head, entries: await this.withSizes(local), message: request.commitMessage };
   }
 
   private async incomingPaths(from: string | undefined, ref: string) {
@@ -809,7 +836,7 @@ class GitOperations implements RepoOperations {
     // A merge git refused before touching anything (e.g. an untracked file in the way).
     if (!(await this.mergeInProgress())) {
       await journal.end();
-      throw commandFailure(merged);
+      throw MergeRefused.from(commandFailure(merged));
     }
 
     const createdCopies: string[] = [];

@@ -17,6 +17,14 @@ export class OperationFailure extends Error {
   }
 }
 
+/** The DVCS refused a merge before touching any file: no merge in progress, the tree as it was. */
+export class MergeRefused extends OperationFailure {
+  override name = "MergeRefused";
+  static from(failure: OperationFailure): MergeRefused {
+    return new MergeRefused(failure.message, failure.command);
+  }
+}
+
 /** The remote could not be reached; becomes an `offline` result. */
 export class RemoteUnreachable extends Error {
   override name = "RemoteUnreachable";

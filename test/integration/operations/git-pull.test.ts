@@ -132,6 +132,50 @@ test("a merge git refuses (an ignored file in the way) fails and leaves every fi
   await assertNotMidMerge(b);
 });
 
+test("an edit saved between the pull's commit and its merge is committed, and the merge runs", async (t) => {
+  const world = await gitWorld(t);
+  const a = await world.clone("a");
+  await commitAndPush(a, { "notes.md": "v1\n", "todo.md": "t1\n" });
+  const b = await world.clone("b");
+  await commitAndPush(a, { "notes.md": "v2 from a\n" });
+  await writeFile(join(b.dir, "todo.md"), "t2 edited on b\n");
+  // The user saves notes.md just as the merge starts, after the pull committed todo.md.
+  const merges: string[][] = [];
+  const racing = createOperations({
+    root: b.dir,
+    recipe: world.recipe,
+    host: "b",
+    runner: {
+      run: async (argv, options) => {
+        if (argv[1] === "merge" && !argv.includes("--abort")) {
+          merges.push([...argv]);
+          if (merges.length === 1)
+            await writeFile(join(b.dir, "notes.md"), "saved during the pull\n");
+        }
+        return world.runner.run(argv, options);
+      },
+    },
+  });
+  const pull = await expectOutcome(racing, pullRequest("b"), "updated");
+  assert.ok(pull.kind === "pull" && pull.outcome === "updated");
+  assert.equal(merges.length, 2, "git refused the first merge; the second ran on a clean tree");
+  await assertNotMidMerge(b);
+  assert.equal(await b.git("status", "--porcelain"), "");
+  // Both sides of notes.md are kept: the remote's at the path, the saved edit in a copy.
+  assert.equal(await readFile(join(b.dir, "notes.md"), "utf8"), "v2 from a\n");
+  assert.equal(pull.conflicts.length, 1, JSON.stringify(pull.conflicts));
+  const copy = pull.conflicts[0]?.copyPath;
+  assert.ok(copy && copy !== "notes.md");
+  assert.equal(await readFile(join(b.dir, copy), "utf8"), "saved during the pull\n");
+  assert.equal(await readFile(join(b.dir, "todo.md"), "utf8"), "t2 edited on b\n");
+  // Both commits of local work are reported, so the engine publishes them like its own.
+  assert.deepEqual(pull.localCommit?.entries.map((entry) => entry.path).sort(), [
+    "notes.md",
+    "todo.md",
+  ]);
+  assert.equal(pull.needsPush, true);
+});
+
 test("a merge someone else left in progress is never touched", async (t) => {
   const world = await gitWorld(t);
   const a = await world.clone("a");

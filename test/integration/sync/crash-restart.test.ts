@@ -182,9 +182,16 @@ describe("crash, restart and single instance (git, real binary)", () => {
     );
     assert.equal(await pathExists(lock), true, "a lock held by a live process is not removed");
 
-    holder.kill("SIGKILL");
-    await new Promise((resolve) => holder.once("exit", resolve));
-    assert.equal(await pathExists(lock), true, "the lock is now stale");
+    // A's group is stopped while the holder dies, so the check below sees the lock as the
+    // holder left it rather than racing A's retry, which may clear it at once.
+    process.kill(-procA!.pid, "SIGSTOP");
+    try {
+      holder.kill("SIGKILL");
+      await new Promise((resolve) => holder.once("exit", resolve));
+      assert.equal(await pathExists(lock), true, "the lock is now stale");
+    } finally {
+      process.kill(-procA!.pid, "SIGCONT");
+    }
     await waitForContent(fixture, b, "while-locked.md", "waited for the lock\n", 45_000);
     assert.equal(await pathExists(lock), false, "the stale lock was removed");
   });
