@@ -69,6 +69,12 @@ export interface EngineState {
   warnedLargeFiles: Readonly<Record<string, number>>;
   /** Commits were made that no push has confirmed yet. */
   unpushed: boolean;
+  /**
+   * This repository's pushes deliver a mailbox (git, learned from a push result): a rejected
+   * push still puts this clone's head where the merger election sees it, so a due push goes
+   * before an announced pull (see `pushGoesBefore`).
+   */
+  mailboxPushes?: true;
   /** A pull resolved conflicts; shown until the next successful push. */
   conflictShown: boolean;
   /**

@@ -21,12 +21,19 @@ export const MAILBOX_FALLBACK_MS = 6_000;
 export const MAILBOX_JITTER_MS = 4_000;
 
 /**
+ * How long, from the first deferral to one merger, its progress may keep postponing the
+ * take-over. A merger that pushes keeps the wait alive (see pullDeferred), but this clone's own
+ * head must not wait for ever behind a merger that merges others' and somehow never ours.
+ */
+export const MAILBOX_PATIENCE_MS = 30_000;
+
+/**
  * A pull found that a merge was needed and another clone's mailbox was elected to do it
  * (git-mailbox.ts): this clone merged nothing. The re-push queued after the rejection would only
  * be rejected again, so it goes; the merger's push is announced, and the announcement's pull
  * fast-forwards (or elects again). The fallback timer is the wake-up when no announcement comes.
  */
-export function pullDeferred(ctx: StepContext, merger: string): void {
+export function pullDeferred(ctx: StepContext, merger: string, mainMoved = false): void {
   const { s } = ctx;
   s.queue = s.queue.filter(
     (item) => !(item.origin === "rejected-push" && item.action.type === "push"),
@@ -38,13 +45,18 @@ export function pullDeferred(ctx: StepContext, merger: string): void {
   // Contention, not a remote that refuses us.
   s.rejectedPushes = 0;
   s.contendedPushes = 0;
-  // A new merger means the last one merged: it gets its own full wait.
-  if (s.mailboxWait?.merger === merger) return;
+  // A new merger means the last one merged: it gets its own full wait. The same merger keeps
+  // its deadline, unless main moved since the last look: in a fleet that keeps editing, the
+  // lowest clone is elected round after round, and a deadline from the first round made clones
+  // take over from a merger that was busy merging (fleet bench: four merging at once).
+  const same = s.mailboxWait?.merger === merger ? s.mailboxWait : undefined;
+  if (same && !(mainMoved && ctx.now < same.since + MAILBOX_PATIENCE_MS)) return;
   const random = nextRandom(s.rng);
   s.rng = random.rng;
   const delay = MAILBOX_FALLBACK_MS + Math.round(MAILBOX_JITTER_MS * random.value);
-  s.mailboxWait = { merger, since: ctx.now, fallbackAt: ctx.now + delay };
+  s.mailboxWait = { merger, since: same?.since ?? ctx.now, fallbackAt: ctx.now + delay };
   startTimer(ctx, MAILBOX_TIMER, delay);
+  if (same) return;
   publish(ctx, {
     type: "info",
     repo: s.config.repo,

@@ -146,6 +146,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       }
       return;
     case "push":
+      if (result.mailbox) s.mailboxPushes = true;
       if (result.outcome === "rejected") {
         pushRejected(ctx);
         return;
@@ -171,7 +172,8 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       s.lastPull = { head: result.head, at: ctx.now, changedPaths: result.changedPaths.length };
       leaveOffline(ctx, "pull");
       pullSucceeded(ctx);
-      if (result.deferredTo !== undefined) pullDeferred(ctx, result.deferredTo);
+      if (result.deferredTo !== undefined)
+        pullDeferred(ctx, result.deferredTo, result.mainMoved === true);
       else if (s.mailboxWait) {
         // The merger's push came: main holds this head (else the pull asks for a push).
         if (!result.needsPush) s.unpushed = false;

@@ -90,9 +90,12 @@ export type OperationResult =
     }
   | { kind: "commit"; outcome: "committed"; head: string; entries: StatusEntry[] }
   | { kind: "commit"; outcome: "nothing-to-commit" }
-  | { kind: "push"; outcome: "pushed" | "up-to-date"; head: string }
-  /** Someone pushed first: pull, then push again. */
-  | { kind: "push"; outcome: "rejected" }
+  | { kind: "push"; outcome: "pushed" | "up-to-date"; head: string; mailbox?: true }
+  /**
+   * Someone pushed first: pull, then push again. `mailbox`: the push also delivered this clone's
+   * mailbox (git), so the merger election sees its head even though main refused it.
+   */
+  | { kind: "push"; outcome: "rejected"; mailbox?: true }
   | {
       kind: "pull";
       outcome: "up-to-date" | "updated";
@@ -113,6 +116,11 @@ export type OperationResult =
        * it; nothing was merged, and the engine waits for the merger's push (see mailbox-wait.ts).
        */
       deferredTo?: string;
+      /**
+       * With `deferredTo`: this pull's fetch found main moved since the last one, so some clone
+       * merged and pushed meanwhile; the merger election is making progress.
+       */
+      mainMoved?: true;
     }
   /**
    * The remote cannot be reached (network, host down, auth prompt refused). A pull may have

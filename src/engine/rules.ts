@@ -89,13 +89,19 @@ export function enqueue(ctx: StepContext, item: QueuedAction, atFront = false): 
     : -1;
   const existing = index >= 0 ? s.queue[index] : undefined;
   if (!existing) {
-    const ahead = atFront ? 0 : pushGoesBefore(s.queue, item);
+    const ahead = atFront ? 0 : pushGoesBefore(s.queue, item, s.mailboxPushes === true);
     s.queue = [...s.queue.slice(0, ahead), item, ...s.queue.slice(ahead)];
     return;
   }
   const combined = combine(existing, item);
   if (atFront) {
     s.queue = [combined, ...s.queue.filter((_, i) => i !== index)];
+  } else if (item.action.type === "push" && s.mailboxPushes === true) {
+    // A new commit joined a waiting push: with mailboxes it may now go before the pull it
+    // waited behind (see pushGoesBefore), since it brings a head the mailbox lacks.
+    const rest = s.queue.filter((_, i) => i !== index);
+    const ahead = Math.min(index, pushGoesBefore(rest, item, true));
+    s.queue = [...rest.slice(0, ahead), combined, ...rest.slice(ahead)];
   } else {
     const queue = [...s.queue];
     queue[index] = combined;
@@ -112,10 +118,25 @@ export function enqueue(ctx: StepContext, item: QueuedAction, atFront = false): 
  * pushed, so our push would be a certain rejection and pulling first saves a round trip.
  * Pulls the engine itself needs (before-pull, rejected-push, retry) keep their place too.
  */
-function pushGoesBefore(queue: readonly QueuedAction[], item: QueuedAction): number {
+function pushGoesBefore(
+  queue: readonly QueuedAction[],
+  item: QueuedAction,
+  mailboxPushes: boolean,
+): number {
   if (item.action.type !== "push") return queue.length;
   const pull = queue.findIndex((queued) => queued.action.type === "pull");
-  return pull >= 0 && queue[pull]?.origin === "interval" ? pull : queue.length;
+  if (pull < 0) return queue.length;
+  const origin = queue[pull]?.origin;
+  if (origin === "interval") return pull;
+  // With mailboxes (git), the push of a new commit goes first after an announcement or a
+  // rejection too: when main refuses it, it still delivers this clone's head to its mailbox, so
+  // the pull's merger election counts it. Pulling first instead merged alone (or elected a merger
+  // that had not seen this head), and every clone that committed at once did that in turn: the
+  // serial rounds the mailboxes exist to end (fleet bench, docs/architecture.md).
+  const newCommit = item.origin === "committed";
+  return mailboxPushes && newCommit && (origin === "announcement" || origin === "rejected-push")
+    ? pull
+    : queue.length;
 }
 
 function combine(existing: QueuedAction, item: QueuedAction): QueuedAction {

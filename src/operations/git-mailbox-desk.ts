@@ -4,6 +4,7 @@ import {
   isMailboxRefLine,
   mailboxHost,
   mailboxName,
+  mailboxOnly,
   mailboxRef,
   MAILBOX_NAMESPACE,
   MAILBOX_PLACEHOLDER,
@@ -64,6 +65,18 @@ export class MailboxDesk {
     return refLines.filter((line) => !isMailboxRefLine(line));
   }
 
+  /** Pushes HEAD to this clone's mailbox only; true when the remote took it. */
+  private async mail(remote: string, own: string): Promise<boolean> {
+    const template = this.git.recipe.commands.push ?? [];
+    const argv = mailboxOnly(
+      template,
+      this.git.argv("push", { remote, remoteBranch: "", branch: "", mailbox: own }),
+    );
+    if (argv === undefined) return false;
+    const result = await this.git.runArgv(argv, { network: true });
+    return !result.failed;
+  }
+
   /** The push failed only because the remote refused the mailbox: main went through. */
   onlyMailboxFailed(stdout: string, mainLines: readonly string[]): boolean {
     if (mainLines.length === 0 || mainLines.some((line) => line.startsWith("!"))) return false;
@@ -88,7 +101,14 @@ export class MailboxDesk {
     if ((Number.parseInt(ahead.stdout.trim(), 10) || 0) === 0) return SERIAL;
     const { candidates, merger, heads } = await electMerger(this.git, remote, mainRef, own);
     if (merger !== own && !request.takeOver) {
-      return heads.get(own) === head ? { deferTo: merger, mergeAlso: [] } : SERIAL;
+      // A head committed after this clone's last push is not in its mailbox yet. Merging main
+      // alone would race the merger's push with a merge of our own (seen in the fleet bench:
+      // the merger's push then lost and it merged a second time); mailing it first lets the
+      // merger, or the next election, take it in. Mailing that fails keeps the serial round.
+      if (heads.get(own) === head || (await this.mail(remote, own))) {
+        return { deferTo: merger, mergeAlso: [] };
+      }
+      return SERIAL;
     }
     return {
       mergeAlso: candidates

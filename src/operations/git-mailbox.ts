@@ -59,6 +59,35 @@ export function withoutMailbox(template: readonly string[], argv: readonly strin
   return argv.filter((_, i) => !template[i]?.includes(MAILBOX_PLACEHOLDER));
 }
 
+/**
+ * The push argv that sends only the mailbox: the program, its subcommand, the options but
+ * `--set-upstream`, `{remote}` and the `{mailbox}` refspec. Undefined when the template lacks
+ * either of the last two, or has an element this cannot place (then no mailbox-only push).
+ */
+export function mailboxOnly(
+  template: readonly string[],
+  argv: readonly string[],
+): string[] | undefined {
+  if (template.length !== argv.length || template.length < 2) return undefined;
+  const kept: string[] = [];
+  let remote = false;
+  let mailbox = false;
+  template.forEach((element, i) => {
+    const arg = argv[i] ?? "";
+    if (i < 2) kept.push(arg);
+    else if (element.includes(MAILBOX_PLACEHOLDER)) {
+      mailbox = true;
+      kept.push(arg);
+    } else if (element === "{remote}") {
+      remote = true;
+      kept.push(arg);
+    } else if (element.startsWith("-") && element !== "--set-upstream" && !element.includes("{")) {
+      kept.push(arg);
+    }
+  });
+  return remote && mailbox ? kept : undefined;
+}
+
 /** The mailbox ref a push line names, to tell it from main's in `--porcelain` output. */
 export function isMailboxRefLine(line: string): boolean {
   const to = line.split("\t")[1]?.split(":")[1] ?? "";

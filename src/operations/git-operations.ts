@@ -355,6 +355,7 @@ class GitOperations implements RepoOperations {
     // Nothing committed yet: nothing to push (the first commit will be pushed).
     if (head === undefined) return { kind: "push", outcome: "up-to-date", head: "" };
     let recorded = false;
+    let mailed = false;
     const result = await this.withRemote(branch, async ({ remote, remoteBranch, configured }) => {
       // Mail only when main (as last fetched) lacks this head: a push with nothing new (the
       // startup push) then creates no ref, here or on the remote.
@@ -371,6 +372,10 @@ class GitOperations implements RepoOperations {
           )
         : this.mailbox.withoutMailbox(argv);
       recorded ||= push.includes("--set-upstream");
+      mailed =
+        configured &&
+        mailbox !== undefined &&
+        this.mailbox.withoutMailbox(argv).length < argv.length;
       return this.git.runArgv(push, { network: true });
     });
     // --set-upstream rewrote the config: that change is ours, not a reason to ask again.
@@ -385,7 +390,12 @@ class GitOperations implements RepoOperations {
     );
     if (!result.failed || this.mailbox.onlyMailboxFailed(result.stdout, refLines)) {
       const updated = refLines.some((line) => !line.startsWith("=") && !line.startsWith("!"));
-      return { kind: "push", outcome: updated ? "pushed" : "up-to-date", head };
+      return {
+        kind: "push",
+        outcome: updated ? "pushed" : "up-to-date",
+        head,
+        ...(mailed ? { mailbox: true as const } : {}),
+      };
     }
     const rejected = refLines.find((line) => line.startsWith("!"));
     // Behind the remote, or lost a race with a concurrent push to the same ref (the remote
@@ -395,7 +405,7 @@ class GitOperations implements RepoOperations {
       (/\[rejected\].*\((non-fast-forward|fetch first)\)/.test(rejected) ||
         /cannot lock ref .* but expected/.test(result.stderr))
     ) {
-      return { kind: "push", outcome: "rejected" };
+      return { kind: "push", outcome: "rejected", ...(mailed ? { mailbox: true as const } : {}) };
     }
     const offline = rejected ? undefined : gitOfflineReason(result);
     if (offline) return { kind: "push", outcome: "offline", reason: offline };
@@ -499,7 +509,11 @@ class GitOperations implements RepoOperations {
       : await this.mailbox.elect(request, remote, remoteRef, headBefore);
     if (election.deferTo !== undefined) {
       const deferred = this.pullResult("up-to-date", headBefore, [], [], false);
-      return this.withOrigin({ ...deferred, deferredTo: election.deferTo }, startHead, fromOrigin);
+      return this.withOrigin(
+        { ...deferred, deferredTo: election.deferTo, ...(fetchMoved ? { mainMoved: true } : {}) },
+        startHead,
+        fromOrigin,
+      );
     }
     const { oldHead, conflicts, incoming } = await this.mergeWithLocalWork(
       request,

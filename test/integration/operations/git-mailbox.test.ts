@@ -165,6 +165,40 @@ test("the lowest mailbox merges main and every other mailbox; the others defer, 
   await assertAllKept(c);
 });
 
+test("a clone that committed after its mailbox went out mails the new head, then defers", async (t) => {
+  const c = await contention(t);
+  const { alpha, beta, gamma, delta } = c.clones;
+  // beta's head moved on since its rejected push: the mailbox still holds the old one.
+  await writeFile(join(beta.dir, "-later ✓.md"), "committed after the push\n");
+  await commitAll(beta.ops);
+  const betaHead = (await beta.git("rev-parse", "HEAD")).trim();
+  assert.notEqual(await remoteRef(c.world, `refs/heads/synced/${c.mailboxes.beta}`), betaHead);
+
+  assertDeferred(await pull(beta), c.mailboxes.alpha);
+  assert.equal(
+    await remoteRef(c.world, `refs/heads/synced/${c.mailboxes.beta}`),
+    betaHead,
+    "the new head is in beta's mailbox",
+  );
+  assert.equal((await beta.git("rev-parse", "HEAD")).trim(), betaHead, "beta merged nothing");
+  assert.notEqual(
+    await remoteRef(c.world, "refs/heads/main"),
+    betaHead,
+    "main was not touched by the mail",
+  );
+
+  await mergeAll(alpha);
+  await expectOutcome(alpha.ops, { kind: "push" }, "pushed");
+  await fastForwards(beta);
+  await fastForwards(gamma);
+  await fastForwards(delta);
+  await assertAllKept(c);
+  assert.equal(
+    await readFile(join(c.zed.dir, "-later ✓.md"), "utf8"),
+    "committed after the push\n",
+  );
+});
+
 test("take-over: when the elected merger never comes, a deferring clone merges everything", async (t) => {
   const c = await contention(t);
   const { alpha, beta, gamma, delta } = c.clones;

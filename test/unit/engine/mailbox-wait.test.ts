@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { OperationResult } from "../../../src/engine/operation.js";
-import { MAILBOX_FALLBACK_MS, MAILBOX_JITTER_MS } from "../../../src/engine/mailbox-wait.js";
+import {
+  MAILBOX_FALLBACK_MS,
+  MAILBOX_JITTER_MS,
+  MAILBOX_PATIENCE_MS,
+} from "../../../src/engine/mailbox-wait.js";
 import {
   EngineSimulator,
   committed,
@@ -118,6 +122,37 @@ describe("waiting for the elected merger (git mailboxes)", () => {
     sim.finish(deferred("c1", "beta-000002"));
     assert.ok((sim.state.mailboxWait?.fallbackAt ?? 0) > (first ?? 0));
     assert.equal(sim.state.mailboxWait?.merger, "beta-000002");
+  });
+
+  test("a deferral that finds main moved restarts the wait for the same merger, up to a cap", () => {
+    const sim = new EngineSimulator();
+    rejectedThenDeferred(sim);
+    const since = sim.state.mailboxWait?.since ?? 0;
+    const progressed: OperationResult = {
+      ...(deferred("c1") as Extract<OperationResult, { kind: "pull" }>),
+      mainMoved: true,
+    };
+    // The merger pushes every 5 s: each deferral after it restarts the wait, so no take-over.
+    while (sim.now + 5_000 < since + MAILBOX_PATIENCE_MS) {
+      sim.advance(5_000);
+      announce(sim);
+      sim.finish(progressed);
+      const wait = sim.state.mailboxWait;
+      assert.ok(wait && !wait.takeOver, `still waiting at ${sim.now - since} ms`);
+      assert.ok(wait.fallbackAt >= sim.now + MAILBOX_FALLBACK_MS);
+      assert.equal(wait.since, since, "measured from the first deferral");
+    }
+    const deferrals = sim.eventsOf("info").filter((e) => /waiting for its push/.test(e.message));
+    assert.equal(deferrals.length, 1, "one notice for one wait");
+    // Past the patience cap, progress no longer postpones the take-over.
+    sim.advance(5_000);
+    announce(sim);
+    sim.finish(progressed);
+    const capped = sim.state.mailboxWait?.fallbackAt ?? 0;
+    assert.ok(capped < sim.now + MAILBOX_FALLBACK_MS, "not restarted after the cap");
+    sim.advance(capped - sim.now);
+    assert.equal(sim.state.mailboxWait?.takeOver, true);
+    assert.equal(sim.current()?.kind, "pull", "the take-over pull");
   });
 
   test("a push of main that goes through ends the wait", () => {

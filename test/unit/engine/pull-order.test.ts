@@ -34,6 +34,15 @@ function commitDuringIntervalPull(sim: EngineSimulator): void {
   sim.finish(committed("c1", [modified("a.md")]));
 }
 
+/** An edit whose quiet period ends after an announcement came: committed, a pull waiting. */
+function commitWhileAnnounced(sim: EngineSimulator): void {
+  sim.send({ type: "changesObserved", paths: ["a.md"] });
+  sim.advance(100);
+  sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
+  sim.finish(statusOk([modified("a.md")]));
+  sim.finish(committed("c1", [modified("a.md")]));
+}
+
 describe("pull order and the look before a pull", () => {
   test("a push due after a commit goes before the interval pull queued during the commit", () => {
     const sim = startedClean();
@@ -48,15 +57,38 @@ describe("pull order and the look before a pull", () => {
   test("a pull queued for an announcement stays before the push: that push would be rejected", () => {
     const sim = startedClean();
     const before = sim.kinds().length;
-    sim.send({ type: "changesObserved", paths: ["a.md"] });
-    sim.advance(100);
-    sim.send({ type: "announcementReceived", channel: "mqtt", fromHost: "pc" });
-    sim.finish(statusOk([modified("a.md")]));
-    sim.finish(committed("c1", [modified("a.md")]));
+    commitWhileAnnounced(sim);
     assert.equal(sim.current()?.kind, "pull");
     sim.finish(pulled("m1", ["b.md"], { needsPush: true }));
     assert.equal(sim.current()?.kind, "push");
     assert.deepEqual(sim.kinds().slice(before), ["status", "commit", "pull", "push"]);
+  });
+
+  test("with git mailboxes the push goes before an announced pull: rejected, it still mails the head", () => {
+    const sim = new EngineSimulator(
+      testConfig({ timers: { commitDelayMs: 100, pushDelayMs: 0, pullIntervalMs: 0 } }),
+    );
+    sim.send({ type: "started" });
+    sim.finish(statusOk([]));
+    sim.finish(pulled("h0"));
+    sim.finish({ kind: "push", outcome: "up-to-date", head: "h0", mailbox: true });
+    assert.equal(sim.state.mailboxPushes, true, "learned from the push result");
+    const before = sim.kinds().length;
+    commitWhileAnnounced(sim);
+    assert.equal(sim.current()?.kind, "push", "the push first: its mailbox joins the election");
+    sim.finish({ kind: "push", outcome: "rejected", mailbox: true });
+    assert.equal(sim.current()?.kind, "pull", "then the announced pull, at once");
+    sim.finish({
+      kind: "pull",
+      outcome: "up-to-date",
+      head: "c1",
+      changedPaths: [],
+      conflicts: [],
+      needsPush: false,
+      deferredTo: "aa-000000",
+    });
+    assert.ok(sim.state.mailboxWait, "waits for the merger");
+    assert.deepEqual(sim.kinds().slice(before), ["status", "commit", "push", "pull"]);
   });
 
   test("an interval pull joined by an announcement also stays before the push", () => {

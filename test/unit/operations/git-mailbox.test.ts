@@ -9,6 +9,7 @@ import {
   mailboxHost,
   mailboxHostPart,
   mailboxName,
+  mailboxOnly,
   withoutMailbox,
 } from "../../../src/operations/git-mailbox.js";
 
@@ -74,4 +75,29 @@ test("the push argv loses exactly the mailbox refspec; porcelain lines are told 
   );
   assert.equal(isMailboxRefLine("!\tHEAD:refs/heads/main\t[rejected] (fetch first)"), false);
   assert.equal(isMailboxRefLine("*\tHEAD:refs/heads/synced-notes\t[new branch]"), false);
+});
+
+test("the mailbox-only push keeps the program, options and remote, drops main and --set-upstream", () => {
+  const options = ["--porcelain", "--set-upstream", "--no-verify"];
+  const template = ["git", "push", ...options, "{remote}", "HEAD:refs/heads/{remoteBranch}"];
+  const argv = ["git", "push", ...options, "origin", "HEAD:refs/heads/"];
+  const mailboxTemplate = [...template, "+HEAD:refs/heads/synced/{mailbox}"];
+  const mailboxArgv = [...argv, "+HEAD:refs/heads/synced/alpha-0a1b2c"];
+  assert.deepEqual(mailboxOnly(mailboxTemplate, mailboxArgv), [
+    "git",
+    "push",
+    "--porcelain",
+    "--no-verify",
+    "origin",
+    "+HEAD:refs/heads/synced/alpha-0a1b2c",
+  ]);
+  // Without a mailbox or a remote element there is nothing to send it with.
+  assert.equal(mailboxOnly(template, argv), undefined);
+  assert.equal(
+    mailboxOnly(
+      ["git", "push", "origin", "+HEAD:refs/heads/synced/{mailbox}"],
+      ["git", "push", "origin", "+HEAD:refs/heads/synced/x-000000"],
+    ),
+    undefined,
+  );
 });
