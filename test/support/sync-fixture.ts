@@ -1,12 +1,13 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { lstat, mkdir, readFile, readdir, readlink, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import type { AutosyncEvent } from "../../src/events/autosync-event.js";
-import { reapOnExit, runOnExit, type Reaping } from "./exit-reaper.js";
+import { endChgServersOnExit } from "./chg-servers.js";
+import { reapOnExit, type Reaping } from "./exit-reaper.js";
 import { makeTempDir } from "./temp-dir.js";
 import { waitFor } from "./wait-for.js";
 
@@ -98,8 +99,7 @@ export class SyncFixture {
     const dvcs = options.dvcs ?? "git";
     const remote = join(dir, dvcs === "git" ? "remote.git" : "remote");
     const fixture = new SyncFixture(dir, dvcs, remote, join(dir, "home"), options);
-    const chgSockets = join(dir, "chg");
-    const interrupted = runOnExit(() => rmSync(chgSockets, { recursive: true, force: true }));
+    const interrupted = endChgServersOnExit(join(dir, "chg"));
     t.after(async () => {
       await fixture.stopAll();
       await cleanup();

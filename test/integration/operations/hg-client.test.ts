@@ -12,7 +12,7 @@ import type { RepoOperations } from "../../../src/operations/repo-operations.js"
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
 import { execaRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
-import { chgServers } from "../../support/chg-servers.js";
+import { chgServers, endChgServersOnExit } from "../../support/chg-servers.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 // Real hg and chg: a central repository and two clones per test. Each test gives chg a socket
@@ -68,9 +68,11 @@ async function makeWorld(t: { after: (fn: () => Promise<void>) => void }): Promi
   const temp = await makeTempDir("autosync-hgclient-");
   const socketDir = join(temp.dir, "chg");
   await mkdir(socketDir);
+  const interrupted = endChgServersOnExit(socketDir);
   t.after(async () => {
     killAll(await chgServers(socketDir));
     await temp.cleanup();
+    interrupted.release();
   });
   const remote = join(temp.dir, "remote");
   const a = join(temp.dir, "a");
