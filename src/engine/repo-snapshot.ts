@@ -44,4 +44,9 @@ export interface RepoSnapshot {
    * latest it waits); `defaultUsedAt`: the hold reached maxCommitDelay and the default was used.
    */
   commitPrompt?: { openedAt: number; defaultUsedAt?: number };
+  /**
+   * A pull deferred to the clone whose mailbox (`<host>-<id>`) was elected to merge: this one
+   * waits for its push since `since`, and merges itself at `fallbackAt` (`takeOver` once it does).
+   */
+  mailboxWait?: { merger: string; since: number; fallbackAt: number; takeOver?: boolean };
 }

@@ -58,5 +58,6 @@ export function toSnapshot(s: EngineState, path: string): RepoSnapshot {
     ...(s.paused ? { pausedBy: s.paused.reason } : {}),
     ...(retryAt !== undefined ? { retryAt } : {}),
     ...(s.commitPrompt ? { commitPrompt: s.commitPrompt } : {}),
+    ...(s.mailboxWait ? { mailboxWait: { ...s.mailboxWait } } : {}),
   };
 }

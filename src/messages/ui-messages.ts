@@ -28,6 +28,10 @@ export const uiMessages = {
   nextPush: (inText: string) => `push ${inText}`,
   nextPull: (inText: string) => `pull ${inText}`,
   retry: (inText: string) => `retry ${inText}`,
+  mailboxWait: (merger: string, waited: string, ownMergeIn: string) =>
+    `waiting ${waited} for ${merger}'s merge · own merge ${ownMergeIn}`,
+  mailboxTakeOver: (merger: string, waited: string) =>
+    `merging here: no push from ${merger} within ${waited}`,
   lastCommit: (head: string, ago: string, files: number) =>
     `commit ${head} ${ago} (${groupThousands(files)} file${files === 1 ? "" : "s"})`,
   lastPush: (head: string, ago: string) => `push   ${head} ${ago}`,

@@ -31,6 +31,8 @@ export interface SnapshotText {
   conflictPaths: string[];
   /** The count of unresolved conflicts, when the daemon counted them. */
   unresolved?: string;
+  /** Waiting for another clone's merge (git mailboxes), or taking it over. */
+  mailboxWait?: string;
 }
 
 export function describeSnapshot(snapshot: RepoSnapshot, now: number): SnapshotText {
@@ -81,6 +83,7 @@ export function describeSnapshot(snapshot: RepoSnapshot, now: number): SnapshotT
     conflictPaths: [],
   };
   if (snapshot.running) text.running = uiMessages.running(snapshot.running);
+  if (snapshot.mailboxWait) text.mailboxWait = mailboxWaitText(snapshot.mailboxWait, now);
   if (snapshot.unresolvedConflicts !== undefined)
     text.unresolved = uiMessages.unresolvedConflicts(snapshot.unresolvedConflicts);
   if (snapshot.problem) {
@@ -97,6 +100,16 @@ export function describeSnapshot(snapshot: RepoSnapshot, now: number): SnapshotT
       text.conflictPaths.push(uiMessages.pendingMore(conflicts.length - CONFLICT_LINES));
   }
   return text;
+}
+
+function mailboxWaitText(wait: NonNullable<RepoSnapshot["mailboxWait"]>, now: number): string {
+  return wait.takeOver
+    ? uiMessages.mailboxTakeOver(wait.merger, shortDuration(wait.fallbackAt - wait.since))
+    : uiMessages.mailboxWait(
+        wait.merger,
+        shortDuration(now - wait.since),
+        untilText(wait.fallbackAt, now),
+      );
 }
 
 /** Git ids are 40 hex digits, hg 40, brz revision ids long strings: 8 characters tell them apart. */
@@ -117,6 +130,7 @@ export function formatSnapshotsText(snapshots: readonly RepoSnapshot[], now: num
       `${text.repo}  [${text.state}${text.running ? `, ${text.running}` : ""}]  ${text.path}`,
     ];
     if (text.countdowns) lines.push(`  next   ${text.countdowns}`);
+    if (text.mailboxWait) lines.push(`  ${text.mailboxWait}`);
     lines.push(`  ${text.pending}`);
     for (const path of text.pendingPaths) lines.push(`    ${path}`);
     lines.push(

@@ -23,6 +23,7 @@ export function panelLines(snapshot: RepoSnapshot, now: number): PanelLine[] {
     lines.push({ key, text: value, tone, priority });
   };
   add("countdowns", text.countdowns || "nothing scheduled", text.countdowns ? "plain" : "dim", 90);
+  if (text.mailboxWait) add("mailbox-wait", text.mailboxWait, "plain", 91);
   if (text.problem)
     add("problem", `! ${text.problem}`, snapshot.state === "paused" ? "warn" : "error", 95);
   if (text.hint) add("hint", `  ${text.hint}`, "dim", 60);

@@ -2,6 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
+import { reapOnExit } from "./exit-reaper.js";
 import { makeTempDir } from "./temp-dir.js";
 import { acceptsConnections, freePort } from "./free-port.js";
 import { waitFor } from "./wait-for.js";
@@ -9,6 +10,8 @@ import { waitFor } from "./wait-for.js";
 export interface MosquittoServer {
   port: number;
   url: string;
+  /** The broker's pid while it runs. */
+  readonly pid: number | undefined;
   /** Stops the broker (SIGTERM) and waits for the process to exit. */
   stop(): Promise<void>;
   /** Starts it again from the same config on the same port (outage tests). */
@@ -55,6 +58,7 @@ export async function startMosquitto({
   const start = async () => {
     const process_ = spawn("mosquitto", ["-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
     child = process_;
+    reapOnExit(process_, { group: false });
     process_.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
     process_.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
     await waitFor(
@@ -78,6 +82,9 @@ export async function startMosquitto({
   return {
     port,
     url: `${tls ? "mqtts" : "mqtt"}://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     stop,
     restart: start,
     async cleanup() {

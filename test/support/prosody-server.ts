@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { reapOnExit } from "./exit-reaper.js";
 import { makeTempDir } from "./temp-dir.js";
 import { acceptsConnections, freePort } from "./free-port.js";
 import { waitFor } from "./wait-for.js";
@@ -99,6 +100,7 @@ export async function startProsody(
       stdio: ["ignore", "pipe", "pipe"],
     });
     child = started;
+    reapOnExit(started, { group: false });
     started.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     started.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     await waitFor(

@@ -6,6 +6,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import type { AutosyncEvent } from "../../src/events/autosync-event.js";
+import { endChgServersOnExit } from "./chg-servers.js";
+import { reapOnExit, type Reaping } from "./exit-reaper.js";
 import { makeTempDir } from "./temp-dir.js";
 import { waitFor } from "./wait-for.js";
 
@@ -86,7 +88,10 @@ export class SyncFixture {
     readonly home: string,
     private readonly options: FixtureOptions,
   ) {
-    this.env = isolatedEnv(home);
+    // chg (the hg recipe's client) leaves a server per environment that outlives the daemon
+    // for its idle timeout; it exits within a second of its socket going, so the socket lives
+    // in the temp dir that cleanup removes.
+    this.env = { ...isolatedEnv(home), CHGSOCKNAME: join(dir, "chg", "server") };
   }
 
   static async create(t: TestContextLike, options: FixtureOptions = {}): Promise<SyncFixture> {
@@ -94,9 +99,11 @@ export class SyncFixture {
     const dvcs = options.dvcs ?? "git";
     const remote = join(dir, dvcs === "git" ? "remote.git" : "remote");
     const fixture = new SyncFixture(dir, dvcs, remote, join(dir, "home"), options);
+    const interrupted = endChgServersOnExit(join(dir, "chg"));
     t.after(async () => {
       await fixture.stopAll();
       await cleanup();
+      interrupted.release();
     });
     await fixture.init();
     return fixture;
@@ -108,6 +115,7 @@ export class SyncFixture {
 
   private async init(): Promise<void> {
     await mkdir(join(this.home, ".config", "git"), { recursive: true });
+    await mkdir(join(this.dir, "chg"));
     const seed: Record<string, string | Buffer> = {
       "README.md": "# synced\n",
       ...this.options.seed,
@@ -348,6 +356,8 @@ export class AutosyncProcess {
   private constructor(
     readonly child: ChildProcess,
     readonly copy: WorkingCopy,
+    /** Kills the group if the test process dies before `destroy` runs. */
+    private readonly reaping: Reaping,
   ) {
     child.stdout?.setEncoding("utf8");
     child.stderr?.setEncoding("utf8");
@@ -383,7 +393,7 @@ export class AutosyncProcess {
       // Own process group: cleanup (and the crash test) can kill the git children it left.
       { cwd: dirname(configPath), env, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
-    return new AutosyncProcess(child, copy);
+    return new AutosyncProcess(child, copy, reapOnExit(child, { group: true }));
   }
 
   get pid(): number {
@@ -542,6 +552,7 @@ export class AutosyncProcess {
       }
     }
     await this.waitExit();
+    if (group) this.reaping.release();
   }
 
   /** Cleanup: stop gracefully, then make sure nothing of ours survives. */
@@ -556,6 +567,7 @@ export class AutosyncProcess {
     } catch {
       // the group is empty
     }
+    this.reaping.release();
     await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
   }
 }

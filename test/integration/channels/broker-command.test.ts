@@ -5,6 +5,7 @@ import { PassThrough } from "node:stream";
 import mqtt from "mqtt";
 import { runBroker } from "../../../src/cli/commands/broker.js";
 import { waitFor } from "../../support/wait-for.js";
+import { reapOnExit } from "../../support/exit-reaper.js";
 
 function io() {
   const stdout = new PassThrough();
@@ -32,6 +33,7 @@ describe("autosync broker", { timeout: 60_000 }, () => {
       ["--import", "tsx", "src/cli/main.ts", "broker", "--port", "0"],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
+    reapOnExit(child, { group: false });
     cleanups.push(() => child.exitCode === null && child.kill("SIGKILL"));
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));

@@ -10,6 +10,7 @@ import { runCli } from "../../../src/cli/run-cli.js";
 import { startControlServer } from "../../../src/runtime/control-server.js";
 import { processAlive } from "../../../src/runtime/process-alive.js";
 import { MemoryDaemonView, snapshotOf } from "../../support/memory-daemon-view.js";
+import { reapOnExit } from "../../support/exit-reaper.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { waitFor } from "../../support/wait-for.js";
 
@@ -162,6 +163,7 @@ describe("autosync status, sync, pause, resume, stop", () => {
     const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)", "autosync-run"], {
       stdio: "ignore",
     });
+    reapOnExit(child, { group: false });
     t.after(() => {
       child.kill("SIGKILL");
     });
@@ -175,6 +177,7 @@ describe("autosync status, sync, pause, resume, stop", () => {
   test("stop never signals a process that is not autosync, even if the pidfile names it", async (t) => {
     const { dir, configPath, pidfile } = await setup(t, { serve: false });
     const child = spawn("sleep", ["30"], { stdio: "ignore" });
+    reapOnExit(child, { group: false });
     t.after(() => {
       child.kill("SIGKILL");
     });

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { runCli } from "../../../src/cli/run-cli.js";
 import { AUTOSYNC_MAIN, nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
+import { reapOnExit } from "../../support/exit-reaper.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { waitFor } from "../../support/wait-for.js";
 
@@ -103,6 +104,7 @@ test("a demo whose terminal closes (SIGHUP, output gone) still removes its direc
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  reapOnExit(child, { group: false });
   t.after(() => {
     if (child.exitCode === null) child.kill("SIGKILL");
   });

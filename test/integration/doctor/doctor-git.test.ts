@@ -10,6 +10,7 @@ import { runDoctor } from "../../../src/doctor/run-doctor.js";
 import { startDaemon } from "../../../src/runtime/daemon.js";
 import { makeGitClones, type GitClones } from "../../support/git-clones.js";
 import { acceptsConnections, freePort } from "../../support/free-port.js";
+import { reapOnExit } from "../../support/exit-reaper.js";
 import { waitFor } from "../../support/wait-for.js";
 import {
   assertAllOk,
@@ -243,6 +244,7 @@ describe("autosync doctor on git repositories", { timeout: 180_000 }, () => {
       ],
       { stdio: "ignore" },
     );
+    reapOnExit(daemon, { group: false });
     t.after(() => {
       daemon.kill();
     });

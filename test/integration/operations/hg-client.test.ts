@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { OperationResult } from "../../../src/engine/operation.js";
 import { createOperations } from "../../../src/operations/create-operations.js";
@@ -12,6 +12,7 @@ import type { RepoOperations } from "../../../src/operations/repo-operations.js"
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
 import { execaRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
+import { chgServers, endChgServersOnExit } from "../../support/chg-servers.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 // Real hg and chg: a central repository and two clones per test. Each test gives chg a socket
@@ -45,17 +46,6 @@ function recording(programs: string[]): CommandRunner {
   };
 }
 
-/** The chg servers listening below `socketDir` (their command line names the address). */
-async function chgServers(socketDir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(join("/proc", entry, "cmdline"), "utf8").catch(() => "");
-    if (cmdline.includes("chgunix") && cmdline.includes(socketDir)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
 function killAll(pids: readonly number[]) {
   for (const pid of pids) {
     try {
@@ -78,9 +68,11 @@ async function makeWorld(t: { after: (fn: () => Promise<void>) => void }): Promi
   const temp = await makeTempDir("autosync-hgclient-");
   const socketDir = join(temp.dir, "chg");
   await mkdir(socketDir);
+  const interrupted = endChgServersOnExit(socketDir);
   t.after(async () => {
     killAll(await chgServers(socketDir));
     await temp.cleanup();
+    interrupted.release();
   });
   const remote = join(temp.dir, "remote");
   const a = join(temp.dir, "a");

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { sendControlRequest, DaemonUnavailableError } from "../../../src/runtime/control-client.js";
 import { ControlSocketError, startControlServer } from "../../../src/runtime/control-server.js";
 import { MemoryDaemonView, snapshotOf } from "../../support/memory-daemon-view.js";
+import { reapOnExit } from "../../support/exit-reaper.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { waitFor } from "../../support/wait-for.js";
 
@@ -156,6 +157,7 @@ describe("control socket", () => {
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
+    reapOnExit(child, { group: false });
     t.after(() => child.kill("SIGKILL"));
     await new Promise((resolve) => child.stdout.once("data", resolve));
     child.kill("SIGKILL");

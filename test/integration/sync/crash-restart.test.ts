@@ -15,6 +15,7 @@ import {
   writeFileIn,
 } from "../../support/sync-fixture.js";
 import { waitFor } from "../../support/wait-for.js";
+import { reapOnExit } from "../../support/exit-reaper.js";
 
 function everything(proc: AutosyncProcess): string {
   const messages = proc.events
@@ -165,6 +166,7 @@ describe("crash, restart and single instance (git, real binary)", () => {
       ["-e", "require('fs').openSync(process.argv[1], 'w'); setInterval(() => {}, 1000)", lock],
       { stdio: "ignore" },
     );
+    reapOnExit(holder, { group: false });
     t.after(() => {
       holder.kill("SIGKILL");
     });

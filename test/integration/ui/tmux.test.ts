@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { AUTOSYNC_MAIN, nodeBinary, REPO_ROOT } from "../../support/sync-fixture.js";
+import { runOnExit } from "../../support/exit-reaper.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { CONFLICT_BASE, CONFLICT_FILE, conflictOn } from "../../support/conflict-scenario.js";
 import { waitFor } from "../../support/wait-for.js";
@@ -19,6 +20,22 @@ function tmuxMissing(): string | false {
   } catch {
     return "tmux is not installed (CI installs it: apt-get install tmux)";
   }
+}
+
+/**
+ * A tmux server of the test's own (-L), so it never touches a user's sessions. It daemonizes,
+ * so it and the autosync in its pane would outlive a test process killed before `t.after`.
+ */
+function ownTmuxServer(t: { after(fn: () => unknown): void }, prefix: string) {
+  const server = `${prefix}-${process.pid}-${Date.now()}`;
+  const interrupted = runOnExit(() =>
+    execFileSync("tmux", ["-L", server, "kill-server"], { stdio: "ignore" }),
+  );
+  t.after(async () => {
+    await run("tmux", ["-L", server, "kill-server"]).catch(() => {});
+    interrupted.release();
+  });
+  return (...args: string[]) => run("tmux", ["-L", server, ...args]);
 }
 
 const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
@@ -36,11 +53,7 @@ test(
     const home = join(temp.dir, "home");
     await mkdir(home, { recursive: true });
     await writeFile(join(home, ".gitconfig"), "");
-    const server = `autosync-test-${process.pid}-${Date.now()}`;
-    const tmux = (...args: string[]) => run("tmux", ["-L", server, ...args]);
-    t.after(async () => {
-      await tmux("kill-server").catch(() => {});
-    });
+    const tmux = ownTmuxServer(t, "autosync-test");
 
     const command = [
       "env",
@@ -131,11 +144,7 @@ test(
     const { fixture, procs } = await conflictOn(t, "git", 2);
     const [alpha, beta] = [fixture.copy(0), fixture.copy(1)];
     await procs[0]!.stop();
-    const server = `autosync-desk-${process.pid}-${Date.now()}`;
-    const tmux = (...args: string[]) => run("tmux", ["-L", server, ...args]);
-    t.after(async () => {
-      await tmux("kill-server").catch(() => {});
-    });
+    const tmux = ownTmuxServer(t, "autosync-desk");
     const passed = Object.entries(fixture.env)
       .filter(([key]) => /^(HOME|XDG_\w+|GIT_\w+|LANG|LC_ALL|PATH)$/.test(key))
       .map(([key, value]) => `${key}=${quote(value ?? "")}`);

@@ -168,6 +168,32 @@ describe("waiting for the elected merger (git mailboxes)", () => {
     assert.equal(sim.timers.has("mailbox-wait"), false);
   });
 
+  test("the snapshot says whose merge it waits for, since when and when its own is due", () => {
+    const sim = new EngineSimulator();
+    assert.equal(sim.snapshot().mailboxWait, undefined);
+    rejectedThenDeferred(sim);
+    const deferredAt = sim.now;
+    const waiting = sim.snapshot().mailboxWait;
+    assert.equal(waiting?.merger, "alpha-000001");
+    assert.equal(waiting?.since, deferredAt);
+    const fallbackAt = waiting?.fallbackAt ?? 0;
+    assert.ok(
+      fallbackAt >= deferredAt + MAILBOX_FALLBACK_MS && fallbackAt <= deferredAt + FALLBACK_MAX_MS,
+      `fallback at +${fallbackAt - deferredAt} ms`,
+    );
+    assert.equal(waiting?.takeOver, undefined);
+    sim.advance(fallbackAt - sim.now);
+    assert.deepEqual(sim.snapshot().mailboxWait, {
+      merger: "alpha-000001",
+      since: deferredAt,
+      fallbackAt,
+      takeOver: true,
+    });
+    sim.finish(pulled("m2", ["b.md"], { needsPush: true }));
+    sim.finish(pushed("m2"));
+    assert.equal(sim.snapshot().mailboxWait, undefined, "the merge went up: no more waiting");
+  });
+
   test("shutting down cancels the fallback", () => {
     const sim = new EngineSimulator();
     rejectedThenDeferred(sim);

@@ -94,6 +94,24 @@ describe("repository panels", () => {
     await frameContaining(app, "pull in 7s");
   });
 
+  test("a pull deferred to the elected merger shows the wait, and its countdown moves with the clock", async () => {
+    let now = Date.now();
+    const view = new MemoryDaemonView([
+      snapshotOf("notes", {
+        state: "pending",
+        mailboxWait: { merger: "beta-3fa2c1", since: now - 2_000, fallbackAt: now + 6_000 },
+      }),
+    ]);
+    const app = renderApp(
+      view,
+      () => {},
+      () => now,
+    );
+    await frameContaining(app, "waiting 2s for beta-3fa2c1's merge · own merge in 6s");
+    now += 4_000;
+    await frameContaining(app, "waiting 6s for beta-3fa2c1's merge · own merge in 2s");
+  });
+
   test("20,000 pending paths render as a count and the first few paths, not a list", async () => {
     const paths = Array.from({ length: 20_000 }, (_, index) => `data/file-${index}.bin`);
     const view = new MemoryDaemonView([
