@@ -110,14 +110,24 @@ export class MailboxDesk {
       }
       return SERIAL;
     }
-    return {
-      mergeAlso: candidates
-        .filter((name) => name !== own)
-        .map((name) => ({
-          ref: mailboxRef(remote, name),
-          label: `${remote}/${MAILBOX_NAMESPACE}/${name}`,
-          host: mailboxHost(name),
-        })),
-    };
+    return { mergeAlso: this.toMerge(candidates, own, remote) };
+  }
+
+  /** The other clones' mailboxes holding work `ref` lacks, lowest first, as the merger merges them. */
+  async notIn(ref: string, remote: string): Promise<MailToMerge[]> {
+    const own = await this.name();
+    if (own === undefined || !this.git.has("mailboxes")) return [];
+    const { candidates } = await electMerger(this.git, remote, ref, own);
+    return this.toMerge(candidates, own, remote);
+  }
+
+  private toMerge(candidates: readonly string[], own: string, remote: string): MailToMerge[] {
+    return candidates
+      .filter((name) => name !== own)
+      .map((name) => ({
+        ref: mailboxRef(remote, name),
+        label: `${remote}/${MAILBOX_NAMESPACE}/${name}`,
+        host: mailboxHost(name),
+      }));
   }
 }

@@ -31,7 +31,7 @@ import { stripCredentials } from "./remote-url.js";
 import { findGitUpstream, type GitUpstream } from "./git-upstream.js";
 import { findLockFiles, removeStaleLocks } from "./stale-locks.js";
 import { gitOfflineReason } from "./git-offline.js";
-import { MailboxDesk } from "./git-mailbox-desk.js";
+import { MailboxDesk, type MailToMerge } from "./git-mailbox-desk.js";
 import { fileStamp } from "./file-stamp.js";
 import {
   configPath,
@@ -524,19 +524,14 @@ class GitOperations implements RepoOperations {
       likelyFastForward,
       request.treeClean === true && fromOrigin === undefined,
     );
-    // The elected merger: every other mailbox main lacks, in order, each merge committed
-    // before the next (a kill -9 between two leaves a committed, pushable head). One that
-    // cannot be merged was undone (see merge): what merged so far goes out, and that mailbox's
-    // owner, finding its head still missing from main, merges it in the next election.
-    for (const mail of election.mergeAlso) {
-      const merged = await this.merge(request, mail.ref, mail.label, mail.host).catch(
-        (error: unknown) => {
-          if (error instanceof OperationFailure) return undefined;
-          throw error;
-        },
-      );
-      if (!merged) break;
-      conflicts.push(...merged);
+    // The elected merger: every other mailbox main lacks (see mergeMailboxes).
+    const allMerged = await this.mergeMailboxes(request, election.mergeAlso, conflicts);
+    if (allMerged && election.mergeAlso.length > 0) {
+      // One more look before the push: mailboxes that arrived while this clone merged (and a
+      // main that moved meanwhile) are merged now, so neither their owners nor this clone's
+      // rejected push need another round (fleet bench: 5 of 7 mailboxes came after the fetch).
+      const late = await this.lateArrivals(request, remote, remoteRef, `${remote}/${remoteBranch}`);
+      conflicts.push(...late);
     }
     const newHead = await this.head();
     if (newHead === undefined)
@@ -561,6 +556,53 @@ class GitOperations implements RepoOperations {
       startHead,
       fromOrigin,
     );
+  }
+
+  /**
+   * The elected merger's mailbox merges, in order, each committed before the next (a kill -9
+   * between two leaves a committed, pushable head). One that cannot be merged was undone (see
+   * merge): what merged so far goes out, and that mailbox's owner, finding its head still
+   * missing from main, merges it in the next election. False when one failed.
+   */
+  private async mergeMailboxes(
+    request: PullRequest,
+    mail: readonly MailToMerge[],
+    conflicts: ConflictCopy[],
+  ): Promise<boolean> {
+    for (const box of mail) {
+      const merged = await this.merge(request, box.ref, box.label, box.host).catch(
+        (error: unknown) => {
+          if (error instanceof OperationFailure) return undefined;
+          throw error;
+        },
+      );
+      if (!merged) return false;
+      conflicts.push(...merged);
+    }
+    return true;
+  }
+
+  /** Fetches again; merges main if it moved and every mailbox HEAD still lacks. */
+  private async lateArrivals(
+    request: PullRequest,
+    remote: string,
+    remoteRef: string,
+    label: string,
+  ): Promise<ConflictCopy[]> {
+    const conflicts: ConflictCopy[] = [];
+    const fetched = await this.git.run("fetch", { remote }, { network: true });
+    if (fetched.failed) return conflicts;
+    const head = await this.head();
+    if (head !== undefined && (await this.countCommits(head, remoteRef)) > 0) {
+      const merged = await this.merge(request, remoteRef, label).catch((error: unknown) => {
+        if (error instanceof OperationFailure) return undefined;
+        throw error;
+      });
+      if (!merged) return conflicts;
+      conflicts.push(...merged);
+    }
+    await this.mergeMailboxes(request, await this.mailbox.notIn("HEAD", remote), conflicts);
+    return conflicts;
   }
 
   /** Commits local work (never let a merge meet it uncommitted), then merges `ref`. */

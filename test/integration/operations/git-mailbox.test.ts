@@ -98,7 +98,7 @@ async function fastForwards(clone: Clone) {
   assert.deepEqual(result.conflicts, []);
 }
 
-async function assertAllKept(c: Contention) {
+async function assertAllKept(c: Contention, alsoKept: readonly string[] = []) {
   const everyone = [c.zed, ...MACHINES.map((name) => c.clones[name])];
   await expectOutcome(c.zed.ops, pullRequest("zed"), "updated");
   const reference = await treeOf(everyone[0]!);
@@ -109,7 +109,7 @@ async function assertAllKept(c: Contention) {
   const kept = [...(await versionsIn(c.zed)).values()].sort();
   assert.deepEqual(
     kept,
-    ["alpha\n", "beta\n", "delta\n", "gamma\n", "zed\n"],
+    ["alpha\n", "beta\n", "delta\n", "gamma\n", "zed\n", ...alsoKept].sort(),
     "every version kept",
   );
 }
@@ -197,6 +197,47 @@ test("a clone that committed after its mailbox went out mails the new head, then
     await readFile(join(c.zed.dir, "-later ✓.md"), "utf8"),
     "committed after the push\n",
   );
+});
+
+test("the merger looks once more before its push: a late mailbox and a moved main are merged too", async (t) => {
+  const c = await contention(t);
+  const { alpha, beta, gamma, delta } = c.clones;
+  const late = await c.world.clone("epsilon");
+  await late.git("reset", "--quiet", "--hard", "HEAD~1"); // from before zed's version, as the others
+  await writeFile(join(late.dir, FILE), "epsilon\n");
+  await commitAll(late.ops);
+  // While alpha merges its first mailbox, epsilon's rejected push mails its head and zed
+  // pushes another version of main.
+  let arrived = false;
+  const merger = createOperations({
+    root: alpha.dir,
+    recipe: c.world.recipe,
+    host: "alpha",
+    runner: {
+      run: async (argv, options) => {
+        if (!arrived && argv[1] === "merge" && argv.some((arg) => arg.includes("/synced/"))) {
+          arrived = true;
+          await expectOutcome(late.ops, { kind: "push" }, "rejected");
+          await commitAndPush(c.zed, { "zed-again.md": "main moved on\n" });
+        }
+        return c.world.runner.run(argv, options);
+      },
+    },
+  });
+  const merged = await merger.run(pullRequest("alpha"));
+  assert.ok(merged.kind === "pull" && merged.outcome === "updated", JSON.stringify(merged));
+  assert.ok(arrived, "the late arrivals came during the merges");
+  const copies = merged.conflicts.map((conflict) => conflict.copyPath ?? "");
+  assert.ok(
+    copies.some((path) => path.includes("(conflict epsilon ")),
+    `epsilon's version is kept: ${copies.join(" | ")}`,
+  );
+  assert.equal(await readFile(join(alpha.dir, "zed-again.md"), "utf8"), "main moved on\n");
+  await assertNotMidMerge(alpha);
+  await expectOutcome(merger, { kind: "push" }, "pushed");
+  // Everyone's head is in main now: each of them fast-forwards, nobody merges again.
+  for (const clone of [beta, gamma, delta, late]) await fastForwards(clone);
+  await assertAllKept(c, ["epsilon\n"]);
 });
 
 test("take-over: when the elected merger never comes, a deferring clone merges everything", async (t) => {
