@@ -435,8 +435,21 @@ export class AutosyncProcess {
       .map((event) => JSON.stringify(event))
       .join("\n  ");
     const status = this.running ? "running" : `exited code=${this.exitCode} signal=${this.signal}`;
+    // Interval pulls that find nothing fill the tail of a long wait: what else happened is
+    // listed apart, so a timeout still shows the change, commit or error it was waiting after.
+    const routine = (event: AutosyncEvent) =>
+      ((event.type === "operationStarted" || event.type === "operationFinished") &&
+        event.operation === "pull") ||
+      event.type === "stateChanged";
+    const rest = this.events.filter((event) => !routine(event));
+    const other = rest
+      .slice(-15)
+      .map((event) => JSON.stringify(event))
+      .join("\n  ");
     return (
-      `autosync[${this.copy.host}] ${status}; last events:\n  ${events}` +
+      `autosync[${this.copy.host}] ${status}; ${this.events.length} events, ` +
+      `the last ${Math.min(15, rest.length)} other than pulls and state changes:\n  ${other}\n` +
+      `last events:\n  ${events}` +
       (this.strayLines.length
         ? `\nnon-JSON stdout:\n  ${this.strayLines.slice(-10).join("\n  ")}`
         : "") +
