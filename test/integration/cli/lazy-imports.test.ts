@@ -45,7 +45,7 @@ createNotifier(
 );
 `;
 
-test("autosync run loads no channel client, broker, notifier, UI or config search before it needs one", async () => {
+test("autosync run loads no channel client, broker, notifier, UI, config search or execa before it needs one", async () => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ["--import", "tsx", "--import", recorder, "--input-type=module", "-e", script],
@@ -53,8 +53,18 @@ test("autosync run loads no channel client, broker, notifier, UI or config searc
   );
   const packages = JSON.parse(stdout) as string[];
   // The recorder works: what run always needs is there.
-  for (const needed of ["execa", "ajv", "yaml"]) assert.ok(packages.includes(needed), needed);
-  const heavy = ["@xmpp/client", "mqtt", "aedes", "node-notifier", "ink", "react", "cosmiconfig"];
+  for (const needed of ["ajv", "yaml"]) assert.ok(packages.includes(needed), needed);
+  // execa: DVCS commands run through node:child_process (src/runtime/command-runner.ts).
+  const heavy = [
+    "@xmpp/client",
+    "mqtt",
+    "aedes",
+    "node-notifier",
+    "ink",
+    "react",
+    "cosmiconfig",
+    "execa",
+  ];
   assert.deepEqual(
     heavy.filter((name) => packages.includes(name)),
     [],
