@@ -7,7 +7,7 @@ import { createOperations } from "../src/operations/create-operations.js";
 import type { RepoOperations } from "../src/operations/repo-operations.js";
 import type { BUILTIN_RECIPES } from "../src/recipes/load-recipe.js";
 import { loadRecipe } from "../src/recipes/load-recipe.js";
-import { execaRunner, type CommandRunner } from "../src/runtime/command-runner.js";
+import { processRunner, type CommandRunner } from "../src/runtime/command-runner.js";
 import { stringify } from "yaml";
 import { AutosyncProcess, isolatedEnv, type WorkingCopy } from "../test/support/sync-fixture.js";
 import { makeTempDir } from "../test/support/temp-dir.js";
@@ -51,7 +51,7 @@ class CountingRunner implements CommandRunner {
   run: CommandRunner["run"] = (argv, options) => {
     this.count++;
     const started = performance.now();
-    return execaRunner
+    return processRunner
       .run(argv, { ...options, env: { ...this.env, ...options.env } })
       .then((result) => {
         if (process.env.AUTOSYNC_BENCH_TRACE)

@@ -1,6 +1,6 @@
 import type { ResolvedConfig, ResolvedRepository } from "../config/resolved-config.js";
 import type { ConflictSource } from "../conflicts/find-conflicts.js";
-import { execaRunner } from "../runtime/command-runner.js";
+import { processRunner } from "../runtime/command-runner.js";
 import type { CliIo } from "./command.js";
 import { parseControlArgs } from "./control-target.js";
 import { loadCliConfig } from "./load-cli-config.js";
@@ -42,7 +42,7 @@ export function conflictSource(repository: ResolvedRepository): ConflictSource {
     repo: repository.name,
     root: repository.path,
     recipe: repository.recipe,
-    runner: execaRunner,
+    runner: processRunner,
     host: repository.engine.host,
   };
 }

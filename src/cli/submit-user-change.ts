@@ -12,7 +12,7 @@ import {
   type UserChangeOutcome,
 } from "../operations/user-change.js";
 import { systemClock, type Clock } from "../runtime/clock.js";
-import { execaRunner, type CommandRunner } from "../runtime/command-runner.js";
+import { processRunner, type CommandRunner } from "../runtime/command-runner.js";
 import { DaemonUnavailableError, sendControlRequest } from "../runtime/control-client.js";
 import { INSTANCE_LOCK_FILE, newInstanceId } from "../runtime/daemon.js";
 import { acquireInstanceLock } from "../runtime/instance-lock.js";
@@ -84,7 +84,7 @@ async function applyDirectly(options: UserChangeRequest): Promise<SubmittedChang
     const operations = createOperations({
       root: repository.path,
       recipe: repository.recipe,
-      runner: options.runner ?? execaRunner,
+      runner: options.runner ?? processRunner,
       host,
       deletionGuard: repository.engine.deletionGuard,
       now: () => clock.now(),

@@ -1,5 +1,5 @@
-import { execa } from "execa";
 import { secretMessages } from "../messages/config-messages.js";
+import { runCommand } from "../runtime/command-runner.js";
 import type { SecretRef } from "./resolved-config.js";
 
 /** A secret could not be read; the message says which and how to fix it. */
@@ -8,6 +8,12 @@ export class SecretError extends Error {
 }
 
 const COMMAND_TIMEOUT_MS = 30_000;
+
+function definedValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) defined[key] = value;
+  return defined;
+}
 
 /** The secret as the raw config spells it: an inline string, `{ env }` or `{ command }`. */
 export function toSecretRef(raw: string | { env: string } | { command: string }): SecretRef {
@@ -28,20 +34,19 @@ export async function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv): Pro
       throw new SecretError(secretMessages.envUnset(ref.env));
     return value;
   }
-  const result = await execa("sh", ["-c", ref.command], {
-    env,
-    extendEnv: false,
-    reject: false,
-    timeout: COMMAND_TIMEOUT_MS,
-    stdin: "ignore",
+  const result = await runCommand(["sh", "-c", ref.command], {
+    cwd: process.cwd(),
+    env: definedValues(env),
+    inheritEnv: false,
+    timeoutMs: COMMAND_TIMEOUT_MS,
   });
   if (result.failed) {
     const reason = result.timedOut
       ? `timed out after ${COMMAND_TIMEOUT_MS / 1000}s`
-      : `exit ${result.exitCode ?? result.signal ?? "?"}${result.stderr ? `: ${String(result.stderr).trim().split("\n").at(-1)}` : ""}`;
+      : `exit ${result.exitCode ?? result.signal ?? "?"}${result.stderr ? `: ${result.stderr.trim().split("\n").at(-1)}` : ""}`;
     throw new SecretError(secretMessages.commandFailed(ref.command, reason));
   }
-  const output = String(result.stdout).replace(/\r?\n$/, "");
+  const output = result.stdout.replace(/\r?\n$/, "");
   if (output === "") throw new SecretError(secretMessages.commandEmpty(ref.command));
   return output;
 }

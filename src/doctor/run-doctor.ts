@@ -2,7 +2,7 @@ import type { Diagnostic } from "../config/diagnostic.js";
 import { diagnosticLocation, diagnosticMessage } from "../config/format-diagnostic.js";
 import type { ResolvedConfig } from "../config/resolved-config.js";
 import { doctorMessages as messages } from "../messages/doctor-messages.js";
-import { type CommandRunner, execaRunner } from "../runtime/command-runner.js";
+import { type CommandRunner, processRunner } from "../runtime/command-runner.js";
 import { runBounded, withDeadline } from "./bounded-tasks.js";
 import type { CheckName, CheckResult } from "./check-result.js";
 import { checkMqtt, checkXmpp } from "./channel-checks.js";
@@ -38,7 +38,7 @@ export async function runDoctor(
   options: DoctorOptions,
 ): Promise<CheckResult[]> {
   const timeoutMs = options.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS;
-  const base = options.runner ?? execaRunner;
+  const base = options.runner ?? processRunner;
   // A probe that times out must take git's helpers (git-remote-http, ssh) down with it.
   const runner: CommandRunner = {
     run: (argv, runOptions) => base.run(argv, { ...runOptions, killProcessGroup: true }),

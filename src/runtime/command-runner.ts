@@ -1,7 +1,7 @@
-import { execa } from "execa";
+import { spawn, type ChildProcess } from "node:child_process";
 
 /**
- * One result shape for success and failure (execa's idea): a failed command is data that
+ * One result shape for success and failure (as execa had it): a failed command is data that
  * the caller turns into an event, never an exception.
  */
 export interface CommandResult {
@@ -45,79 +45,175 @@ export function lastLines(text: string, count = STDERR_TAIL_LINES): string {
   return text.trimEnd().split("\n").slice(-count).join("\n");
 }
 
-/** Runs commands with execa: argv only, never a shell, so file names cannot inject. */
-export const execaRunner: CommandRunner = {
-  async run(argv, options) {
-    const [file, ...args] = argv;
-    if (file === undefined) throw new Error("empty argv");
-    const started = performance.now();
-    const subprocess = execa(file, args, {
-      cwd: options.cwd,
-      env: options.env ? { ...options.env } : undefined,
-      extendEnv: true,
-      reject: false,
-      stripFinalNewline: false,
-      timeout: options.timeoutMs,
-      input: options.input,
-      encoding: options.binaryOutput ? "buffer" : "utf8",
-      stdin: options.input === undefined ? "ignore" : "pipe",
-      maxBuffer: 1024 * 1024 * 1024,
-      detached: options.killProcessGroup === true,
-    });
-    let groupKilled = false;
-    const groupTimer =
-      options.killProcessGroup && options.timeoutMs !== undefined
-        ? setTimeout(() => {
-            groupKilled = true;
-            try {
-              if (subprocess.pid !== undefined) process.kill(-subprocess.pid, "SIGKILL");
-            } catch {
-              // The group is gone already.
-            }
-          }, options.timeoutMs)
-        : undefined;
-    const result = await subprocess.finally(() => clearTimeout(groupTimer));
-    const timedOut = result.timedOut || groupKilled;
-    const durationMs = performance.now() - started;
-    const stdoutBytes = result.stdout instanceof Uint8Array ? result.stdout : undefined;
-    const stdout =
-      typeof result.stdout === "string"
-        ? result.stdout
-        : stdoutBytes
-          ? new TextDecoder().decode(stdoutBytes)
-          : "";
-    const stderr =
-      typeof result.stderr === "string"
-        ? result.stderr
-        : result.stderr instanceof Uint8Array
-          ? new TextDecoder().decode(result.stderr)
-          : "";
-    const failed = result.failed;
-    const exitCode = typeof result.exitCode === "number" ? result.exitCode : undefined;
-    const signal = result.signal ?? undefined;
-    const shortMessage = failed
-      ? `${argv.join(" ")} failed` +
-        (timedOut
-          ? " (timed out)"
-          : signal
-            ? ` (signal ${signal})`
-            : exitCode !== undefined
-              ? ` (exit ${exitCode})`
-              : ` (${(result as { code?: string }).code ?? "could not start"})`) +
-        (stderr.trim() ? `: ${lastLines(stderr, 1)}` : "")
-      : `${argv.join(" ")} ok`;
-    return {
-      argv: [...argv],
-      cwd: options.cwd,
-      exitCode,
-      signal,
-      stdout,
-      ...(stdoutBytes ? { stdoutBytes } : {}),
-      stderr,
-      durationMs,
-      timedOut,
-      failed,
-      shortMessage,
-    };
+/** execa's defaults, kept when it was replaced: SIGKILL 5 s after a timeout's SIGTERM; 1 GB of output. */
+const FORCE_KILL_AFTER_MS = 5_000;
+const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Commands still running: a daemon that exits (a second Ctrl+C, a forced stop) takes them with
+ * it rather than leaving a clone or a push running on its own. Detached ones (own process
+ * group) are not in it, as execa's `cleanup` left those alone too.
+ */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killOnExit(child: ChildProcess): void {
+  running.add(child);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const command of running) command.kill();
+  });
+}
+
+function decode(chunks: Buffer[]): Buffer {
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+function describeFailure(
+  argv: readonly string[],
+  reason: {
+    timedOut: boolean;
+    tooLarge: boolean;
+    signal?: string;
+    exitCode?: number;
+    code?: string;
   },
-};
+  stderr: string,
+): string {
+  return (
+    `${argv.join(" ")} failed` +
+    (reason.timedOut
+      ? " (timed out)"
+      : reason.tooLarge
+        ? " (output too large)"
+        : reason.signal
+          ? ` (signal ${reason.signal})`
+          : reason.exitCode !== undefined
+            ? ` (exit ${reason.exitCode})`
+            : ` (${reason.code ?? "could not start"})`) +
+    (stderr.trim() ? `: ${lastLines(stderr, 1)}` : "")
+  );
+}
+
+/**
+ * Runs `argv` with node:child_process: argv only, never a shell, so file names cannot inject.
+ * Hand-written rather than execa: execa loaded 111 modules that an idle daemon kept in memory
+ * (~17 MB of its anonymous memory, and each spawn() copies the page tables of all of it) and
+ * doubled the time of a spawn (bench/README.md, "Idle").
+ */
+export function runCommand(
+  argv: readonly string[],
+  options: CommandOptions & {
+    /** false: the command gets exactly `env`, not the process environment plus `env`. */
+    inheritEnv?: boolean;
+  },
+): Promise<CommandResult> {
+  const [file, ...args] = argv;
+  if (file === undefined) return Promise.reject(new Error("empty argv"));
+  const started = performance.now();
+  const group = options.killProcessGroup === true;
+  return new Promise((resolve) => {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let outputBytes = 0;
+    let timedOut = false;
+    let tooLarge = false;
+    let timer: NodeJS.Timeout | undefined;
+    let forceTimer: NodeJS.Timeout | undefined;
+    let child: ChildProcess | undefined;
+    let settled = false;
+    const settle = (exit: { exitCode?: number; signal?: string; code?: string }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(forceTimer);
+      if (child) running.delete(child);
+      const stdoutBuffer = decode(stdout);
+      const stderrText = decode(stderr).toString("utf8");
+      const failed = timedOut || tooLarge || exit.exitCode !== 0;
+      resolve({
+        argv: [...argv],
+        cwd: options.cwd,
+        exitCode: exit.exitCode,
+        signal: exit.signal,
+        stdout: stdoutBuffer.toString("utf8"),
+        ...(options.binaryOutput ? { stdoutBytes: stdoutBuffer } : {}),
+        stderr: stderrText,
+        durationMs: performance.now() - started,
+        timedOut,
+        failed,
+        shortMessage: failed
+          ? describeFailure(argv, { timedOut, tooLarge, ...exit }, stderrText)
+          : `${argv.join(" ")} ok`,
+      });
+    };
+    const stop = (): void => {
+      if (!child) return;
+      if (group && child.pid !== undefined) {
+        // git leaves its helpers (git-remote-http, ssh) running when it alone is killed.
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // The group is gone already.
+        }
+        return;
+      }
+      child.kill("SIGTERM");
+      forceTimer ??= setTimeout(() => child?.kill("SIGKILL"), FORCE_KILL_AFTER_MS);
+    };
+    try {
+      child = spawn(file, args, {
+        cwd: options.cwd,
+        env:
+          options.inheritEnv === false
+            ? { ...options.env }
+            : options.env
+              ? { ...process.env, ...options.env }
+              : process.env,
+        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        detached: group,
+      });
+    } catch (error) {
+      // Invalid arguments (a NUL byte in argv) throw before anything runs.
+      stderr.push(Buffer.from(String(error)));
+      settle({ code: (error as NodeJS.ErrnoException).code });
+      return;
+    }
+    if (!group) killOnExit(child);
+    const collect = (into: Buffer[]) => (chunk: Buffer) => {
+      outputBytes += chunk.length;
+      if (outputBytes > MAX_OUTPUT_BYTES) {
+        if (!tooLarge) stop();
+        tooLarge = true;
+        return;
+      }
+      into.push(chunk);
+    };
+    child.stdout?.on("data", collect(stdout));
+    child.stderr?.on("data", collect(stderr));
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      // Could not start (ENOENT, EACCES, a missing cwd): no "close" may follow.
+      if (child?.pid === undefined) settle({ code: error.code });
+    });
+    child.on("close", (code, signal) => {
+      settle({
+        ...(code === null ? {} : { exitCode: code }),
+        ...(signal === null ? {} : { signal }),
+      });
+    });
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, options.timeoutMs);
+    }
+    if (options.input !== undefined && child.stdin) {
+      // A command that exits without reading its input closes the pipe: EPIPE is not a failure.
+      child.stdin.on("error", () => {});
+      child.stdin.end(options.input);
+    }
+  });
+}
+
+export const processRunner: CommandRunner = { run: runCommand };

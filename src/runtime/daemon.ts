@@ -23,7 +23,7 @@ import { conflictDesk, type ConflictDesk } from "../conflicts/desk-service.js";
 import { historyBrowser, type HistoryBrowser } from "../operations/history-browser.js";
 import { formatLocalTime } from "../cli/format-history.js";
 import { systemClock, type Clock } from "./clock.js";
-import { execaRunner, type CommandRunner } from "./command-runner.js";
+import { processRunner, type CommandRunner } from "./command-runner.js";
 import { createIgnoreFilter, type IgnoreFilter } from "./ignore-filter.js";
 import {
   acquireInstanceLock,
@@ -40,7 +40,7 @@ export { AlreadyRunningError, INSTANCE_LOCK_FILE } from "./instance-lock.js";
 
 export interface DaemonOptions {
   clock?: Clock;
-  /** Runs DVCS commands and user hooks; execa by default. */
+  /** Runs DVCS commands and user hooks; processRunner by default. */
   runner?: CommandRunner;
   /** Channels (issue 5); built from `config.channels` when absent. */
   announcer?: Announcer;
@@ -126,7 +126,7 @@ export async function startDaemon(
   const clock = options.clock ?? systemClock;
   const bus = options.bus ?? new EventBus(clock);
   const env = options.env ?? process.env;
-  const commandRunner = options.runner ?? execaRunner;
+  const commandRunner = options.runner ?? processRunner;
   const instanceId = options.instanceId ?? newInstanceId(config.host);
   const useLocks = options.lock ?? true;
   let pidfile: Pidfile | undefined;

@@ -6,7 +6,7 @@ import { defaultRecipeOf } from "../../config/repository-entries.js";
 import { enrolMessages as messages } from "../../messages/enrol-messages.js";
 import { expandArgv } from "../../recipes/expand-argv.js";
 import { loadRecipe } from "../../recipes/load-recipe.js";
-import { execaRunner, lastLines } from "../../runtime/command-runner.js";
+import { processRunner, lastLines } from "../../runtime/command-runner.js";
 import type { CliCommand, CliIo } from "../command.js";
 import { ExitCode } from "../exit-codes.js";
 import { failWith, isBuiltinKind, parseEnrolArgs, type BuiltinKind } from "../enrol-args.js";
@@ -82,7 +82,7 @@ async function cloneInto(
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const result = await execaRunner
+  const result = await processRunner
     .run(argv, { cwd: io.cwd, env: { ...recipe.recipe.env } })
     .catch((error: unknown) => ({
       failed: true,

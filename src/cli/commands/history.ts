@@ -4,7 +4,7 @@ import { toHistoryChange, type HistoryChange } from "../../operations/history-ch
 import { RecipeCommands } from "../../operations/recipe-commands.js";
 import { RepoHistory } from "../../operations/repo-history.js";
 import { systemClock, type Clock } from "../../runtime/clock.js";
-import { execaRunner } from "../../runtime/command-runner.js";
+import { processRunner } from "../../runtime/command-runner.js";
 import type { CliCommand, CliIo } from "../command.js";
 import { ExitCode } from "../exit-codes.js";
 import { formatChange } from "../format-history.js";
@@ -21,7 +21,7 @@ interface HistoryQuery {
 
 export function historyOf(repository: ResolvedRepository): RepoHistory {
   return new RepoHistory(
-    new RecipeCommands({ root: repository.path, recipe: repository.recipe, runner: execaRunner }),
+    new RecipeCommands({ root: repository.path, recipe: repository.recipe, runner: processRunner }),
   );
 }
 

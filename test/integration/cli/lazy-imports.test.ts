@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { startMosquitto } from "../../support/mosquitto-server.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const source = (path: string) => pathToFileURL(`${repoRoot}${path}`).href;
@@ -45,7 +46,7 @@ createNotifier(
 );
 `;
 
-test("autosync run loads no channel client, broker, notifier, UI or config search before it needs one", async () => {
+test("autosync run loads no channel client, broker, notifier, UI, config search or execa before it needs one", async () => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ["--import", "tsx", "--import", recorder, "--input-type=module", "-e", script],
@@ -53,10 +54,50 @@ test("autosync run loads no channel client, broker, notifier, UI or config searc
   );
   const packages = JSON.parse(stdout) as string[];
   // The recorder works: what run always needs is there.
-  for (const needed of ["execa", "ajv", "yaml"]) assert.ok(packages.includes(needed), needed);
-  const heavy = ["@xmpp/client", "mqtt", "aedes", "node-notifier", "ink", "react", "cosmiconfig"];
+  for (const needed of ["ajv", "yaml"]) assert.ok(packages.includes(needed), needed);
+  // execa: DVCS commands run through node:child_process (src/runtime/command-runner.ts).
+  const heavy = [
+    "@xmpp/client",
+    "mqtt",
+    "aedes",
+    "node-notifier",
+    "ink",
+    "react",
+    "cosmiconfig",
+    "execa",
+  ];
   assert.deepEqual(
     heavy.filter((name) => packages.includes(name)),
     [],
+  );
+});
+
+test("an MQTT daemon on a plain mqtt:// broker loads no TLS; a CA file does", async (t) => {
+  const broker = await startMosquitto();
+  t.after(() => broker.cleanup());
+  const connectAndList = (config: string) => `
+const { MqttChannel } = await import(${JSON.stringify(source("src/channels/mqtt-channel.ts"))});
+const channel = new MqttChannel(${config}, { instanceId: "lazy-tls" });
+channel.attach({ received() {}, disconnected() {} });
+await channel.connect();
+await channel.close();
+process.stdout.write(JSON.stringify(process.moduleLoadList.filter((name) => /\\btls\\b/.test(name))));
+`;
+  const run = async (config: string) => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", connectAndList(config)],
+      { cwd: repoRoot, timeout: 60_000 },
+    );
+    return JSON.parse(stdout) as string[];
+  };
+  const url = JSON.stringify(broker.url);
+  assert.deepEqual(await run(`{ url: ${url}, topicPrefix: "t" }`), []);
+  // The CA file path proves the probe sees node:tls when it is loaded. mosquitto speaks plain
+  // MQTT here, which is fine: the `ca` option is only built, not used, on a mqtt:// URL.
+  const caFile = JSON.stringify(fileURLToPath(import.meta.url));
+  assert.ok(
+    (await run(`{ url: ${url}, topicPrefix: "t", caFile: ${caFile} }`)).length > 0,
+    "a CA file loads node:tls",
   );
 });

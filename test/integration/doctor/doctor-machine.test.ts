@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runDoctor } from "../../../src/doctor/run-doctor.js";
-import { execaRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
 import { makeGitClones, type GitClones } from "../../support/git-clones.js";
 import { line, resolvedConfig, type DoctorSetup } from "./doctor-support.js";
 
@@ -41,7 +41,7 @@ describe("autosync doctor on this machine's places and programs", { timeout: 120
     // The same runner with a PATH where no git can be found.
     const runner: CommandRunner = {
       run: (argv, options) =>
-        execaRunner.run(argv, { ...options, env: { ...options.env, PATH: emptyPath } }),
+        processRunner.run(argv, { ...options, env: { ...options.env, PATH: emptyPath } }),
     };
     const config = await resolvedConfig(clones.dir, setup);
     const results = await runDoctor(config, { env: process.env, runner });

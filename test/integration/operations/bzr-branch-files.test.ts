@@ -11,7 +11,7 @@ import {
 import { createOperations } from "../../../src/operations/create-operations.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
-import { execaRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 // Real brz: what the control files say must be what brz says, in every state the operations
@@ -117,7 +117,7 @@ describe("brz facts from the control files", { concurrency: 1 }, () => {
     const runner: CommandRunner = {
       run(command, options) {
         argv.push([...command]);
-        return execaRunner.run(command, options);
+        return processRunner.run(command, options);
       },
     };
     const ops = createOperations({ root: b.mine, recipe, runner });
@@ -156,7 +156,7 @@ describe(
       return {
         run(command, options) {
           argv.push([...command]);
-          return execaRunner.run(command, options);
+          return processRunner.run(command, options);
         },
       };
     }
@@ -193,7 +193,7 @@ describe(
 
     test("an unknown name with a newline cannot pose as a change", async (t) => {
       const b = await twoBranches(t);
-      const ops = createOperations({ root: b.mine, recipe, runner: execaRunner });
+      const ops = createOperations({ root: b.mine, recipe, runner: processRunner });
       // Printed by status as two lines, the second shaped like a modified file's.
       await writeFile(join(b.mine, "a\n M  f.txt"), "hostile\n");
       const looked = await ops.run({ kind: "status" });
@@ -216,7 +216,7 @@ describe("a fast-forward brz pull reports its changed paths from brz pull's own 
     const runner: CommandRunner = {
       run(command, options) {
         argv.push([...command]);
-        return execaRunner.run(command, options);
+        return processRunner.run(command, options);
       },
     };
     const ops = createOperations({ root: b.mine, recipe, runner });
@@ -268,7 +268,7 @@ describe("brz commit identity", () => {
     t.after(() => {
       process.env.BRZ_EMAIL = saved;
     });
-    const ops = createOperations({ root: b.mine, recipe, runner: execaRunner, host: "machine" });
+    const ops = createOperations({ root: b.mine, recipe, runner: processRunner, host: "machine" });
     const commitEdit = async (text: string) => {
       await writeFile(join(b.mine, "f.txt"), text);
       const entries = [{ path: "f.txt", action: "modified" as const }];

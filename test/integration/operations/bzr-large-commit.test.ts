@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createOperations } from "../../../src/operations/create-operations.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 // brz commit takes its file list only as arguments: a list too long for one command line must
@@ -71,7 +71,7 @@ test("brz: a commit of more paths than one command line holds takes exactly thos
   // whole-tree commit would take it.
   await writeFile(join(root, "seed.txt"), "changed, left out\n");
 
-  const ops = createOperations({ root, recipe, runner: execaRunner, host: "h" });
+  const ops = createOperations({ root, recipe, runner: processRunner, host: "h" });
   const entries = paths.map((path) => ({ path, action: "added" as const }));
   const result = await ops.run({ kind: "commit", entries, message: "many files" });
   assert.equal(result.outcome, "committed", JSON.stringify(result).slice(0, 500));
@@ -89,7 +89,7 @@ test("brz: a commit of more paths than one command line holds takes exactly thos
 
 test("brz: when a later commit batch fails, the earlier batch's commit is reported with the failure and the rest stays to commit", async (t) => {
   const { root, paths } = await manyNewFiles(t);
-  const ops = createOperations({ root, recipe, runner: execaRunner, host: "h" });
+  const ops = createOperations({ root, recipe, runner: processRunner, host: "h" });
   // A name brz has never versioned, listed as modified: brz refuses the batch that holds it
   // ("not versioned"), the last one.
   const entries = [

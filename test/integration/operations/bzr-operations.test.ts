@@ -10,7 +10,7 @@ import { createOperations } from "../../../src/operations/create-operations.js";
 import type { RepoOperations } from "../../../src/operations/repo-operations.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 // Real brz: a tree-less central branch and two standalone branches, A and B, made from it,
@@ -60,7 +60,7 @@ async function makeClones(t: { after: (fn: () => Promise<void>) => void }): Prom
   brz(a, "commit", "-q", "-m", "seed");
   brz(a, "push", "-q", ":parent");
   brz(temp.dir, "branch", "-q", central, b);
-  const ops = (root: string) => createOperations({ root, recipe, runner: execaRunner });
+  const ops = (root: string) => createOperations({ root, recipe, runner: processRunner });
   return { dir: temp.dir, central, a, b, opsA: ops(a), opsB: ops(b) };
 }
 
@@ -388,7 +388,7 @@ describe("bzr operations against real Breezy branches", { concurrency: 1 }, () =
       process.env.BRZ_EMAIL = saved.BRZ_EMAIL;
       if (saved.EMAIL !== undefined) process.env.EMAIL = saved.EMAIL;
     });
-    const ops = createOperations({ root: c.a, recipe, runner: execaRunner, host: "lab-vm" });
+    const ops = createOperations({ root: c.a, recipe, runner: processRunner, host: "lab-vm" });
     await writeFile(join(c.a, "seed.txt"), "no identity here\n");
     const status = await ops.run({ kind: "status" });
     assert.ok(status.kind === "status" && status.outcome === "ok");

@@ -7,7 +7,7 @@ import type { OperationRequest } from "../../../src/engine/operation.js";
 import { createOperations } from "../../../src/operations/create-operations.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 // Real brz: a tree-less central branch, standalone branches A and B made from it; B fetches from
@@ -46,7 +46,7 @@ async function world(t: { after: (fn: () => Promise<void>) => void }) {
   brz(a, "commit", "-q", "-m", "seed");
   brz(a, "push", "-q", ":parent");
   brz(temp.dir, "branch", "-q", central, b);
-  const opsB = createOperations({ root: b, recipe, runner: execaRunner, host: "b" });
+  const opsB = createOperations({ root: b, recipe, runner: processRunner, host: "b" });
   return { dir: temp.dir, central, a, b, opsB };
 }
 

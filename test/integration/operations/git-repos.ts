@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { createOperations } from "../../../src/operations/create-operations.js";
 import type { RepoOperations } from "../../../src/operations/repo-operations.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
-import { execaRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 /**
@@ -49,7 +49,8 @@ export async function gitWorld(t: TestContext): Promise<GitWorld> {
     LC_ALL: "C",
   };
   const runner: CommandRunner = {
-    run: (argv, options) => execaRunner.run(argv, { ...options, env: { ...env, ...options.env } }),
+    run: (argv, options) =>
+      processRunner.run(argv, { ...options, env: { ...env, ...options.env } }),
   };
   const git = async (cwd: string, ...args: string[]) => {
     const result = await execa("git", args, {

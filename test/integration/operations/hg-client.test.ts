@@ -11,7 +11,7 @@ import { readHgParents } from "../../../src/operations/hg-dirstate.js";
 import type { RepoOperations } from "../../../src/operations/repo-operations.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
-import { execaRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
 import { chgServers, endChgServersOnExit } from "../../support/chg-servers.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
@@ -41,7 +41,7 @@ function recording(programs: string[]): CommandRunner {
   return {
     run(argv, options) {
       programs.push(argv[0] ?? "");
-      return execaRunner.run(argv, options);
+      return processRunner.run(argv, options);
     },
   };
 }
@@ -244,7 +244,7 @@ describe(
 
     test("a failing command is named as the recipe has it, with hg's exit code and message", async (t) => {
       const w = await makeWorld(t);
-      const runner = hgClientRunner(execaRunner, "chg");
+      const runner = hgClientRunner(processRunner, "chg");
       const failed = await runner.run(["hg", "log", "--rev", "nosuchrevision"], {
         cwd: w.a,
         env: { ...recipe.env, CHGSOCKNAME: join(w.socketDir, "s") },

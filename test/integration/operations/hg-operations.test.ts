@@ -10,7 +10,7 @@ import { createOperations } from "../../../src/operations/create-operations.js";
 import type { RepoOperations } from "../../../src/operations/repo-operations.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 // Real hg: a plain repository as the central "remote" and two clones, A and B, per test.
@@ -55,7 +55,7 @@ async function makeClones(t: { after: (fn: () => Promise<void>) => void }): Prom
   hg(a, "commit", "-q", "-m", "seed");
   hg(a, "push", "-q");
   hg(temp.dir, "clone", "-q", remote, b);
-  const ops = (root: string) => createOperations({ root, recipe, runner: execaRunner });
+  const ops = (root: string) => createOperations({ root, recipe, runner: processRunner });
   return { dir: temp.dir, remote, a, b, opsA: ops(a), opsB: ops(b) };
 }
 
@@ -376,7 +376,7 @@ describe("hg operations against a real Mercurial remote", { concurrency: 1 }, ()
     t.after(() => {
       process.env.HGUSER = saved;
     });
-    const ops = createOperations({ root: c.a, recipe, runner: execaRunner, host: "lab-vm" });
+    const ops = createOperations({ root: c.a, recipe, runner: processRunner, host: "lab-vm" });
     await writeFile(join(c.a, "seed.txt"), "no identity here\n");
     const status = await ops.run({ kind: "status" });
     assert.ok(status.kind === "status" && status.outcome === "ok");

@@ -7,7 +7,7 @@ import type { OperationRequest } from "../../../src/engine/operation.js";
 import { createOperations } from "../../../src/operations/create-operations.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import type { Recipe } from "../../../src/recipes/recipe.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
 // Real hg: a plain repository as the central remote, clones A and B; B pulls from A first.
@@ -41,7 +41,7 @@ async function world(t: { after: (fn: () => Promise<void>) => void }) {
   hg(a, "commit", "-q", "-m", "seed");
   hg(a, "push", "-q");
   hg(temp.dir, "clone", "-q", remote, b);
-  const opsB = createOperations({ root: b, recipe, runner: execaRunner, host: "b" });
+  const opsB = createOperations({ root: b, recipe, runner: processRunner, host: "b" });
   return { dir: temp.dir, remote, a, b, opsB };
 }
 

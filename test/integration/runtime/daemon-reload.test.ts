@@ -7,7 +7,7 @@ import { resolveConfigObject } from "../../../src/config/load-config.js";
 import type { ResolvedConfig } from "../../../src/config/resolved-config.js";
 import type { AutosyncEvent } from "../../../src/events/autosync-event.js";
 import { createOperations } from "../../../src/operations/create-operations.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { INSTANCE_LOCK_FILE, startDaemon, type DaemonHandle } from "../../../src/runtime/daemon.js";
 import { makeGitClones, type GitClones } from "../../support/git-clones.js";
 import { waitFor } from "../../support/wait-for.js";
@@ -64,7 +64,7 @@ describe("reloading a running daemon's config", () => {
         const real = createOperations({
           root: repository.path,
           recipe: repository.recipe,
-          runner: execaRunner,
+          runner: processRunner,
           isIgnored,
           host: repository.engine.host,
           deletionGuard: repository.engine.deletionGuard,

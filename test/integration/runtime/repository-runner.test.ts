@@ -9,7 +9,7 @@ import { createOperations } from "../../../src/operations/create-operations.js";
 import type { OperationRequest } from "../../../src/engine/operation.js";
 import type { RepoOperations } from "../../../src/operations/repo-operations.js";
 import { FakeClock } from "../../../src/runtime/clock.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { RepositoryRunner } from "../../../src/runtime/repository-runner.js";
 import type { AnnouncementInfo } from "../../../src/channels/announcer.js";
 import { configForClone, makeGitClones, type GitClones } from "../../support/git-clones.js";
@@ -64,7 +64,7 @@ function setup(repository: ResolvedRepository) {
   const events: AutosyncEvent[] = [];
   bus.subscribe((event) => events.push(event));
   const operations = recorded(
-    createOperations({ root: repository.path, recipe: repository.recipe, runner: execaRunner }),
+    createOperations({ root: repository.path, recipe: repository.recipe, runner: processRunner }),
   );
   const announced: AnnouncementInfo[] = [];
   const runner = new RepositoryRunner({
@@ -73,7 +73,7 @@ function setup(repository: ResolvedRepository) {
     operations: operations.wrapped,
     clock,
     bus,
-    commandRunner: execaRunner,
+    commandRunner: processRunner,
     announce: (info) => announced.push(info),
   });
   /** Lets the real operations finish: the fake clock does not move while git runs. */

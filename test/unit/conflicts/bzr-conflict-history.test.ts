@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { findConflicts, readThreeWay } from "../../../src/conflicts/find-conflicts.js";
 import { conflictCopyName } from "../../../src/operations/conflict-copy-name.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
-import { execaRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner, type CommandRunner } from "../../../src/runtime/command-runner.js";
 import { holdTreeLock } from "../../support/bzr-tree-lock.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
@@ -84,7 +84,7 @@ function lockingOnce(root: string, shouldLock: (argv: readonly string[]) => bool
         locked = true;
         await holdTreeLock(root, 1500);
       }
-      return execaRunner.run(argv, options);
+      return processRunner.run(argv, options);
     },
   };
   return { runner, locked: () => locked };
@@ -99,7 +99,7 @@ async function bzrSource(root: string, runner: CommandRunner) {
 describe("conflicts over brz history (real brz)", () => {
   test("three machines' keep-both merges: each machine's version and the common ancestor", async (t) => {
     const root = await threeWayConflict(t);
-    const source = await bzrSource(root, execaRunner);
+    const source = await bzrSource(root, processRunner);
     const [conflict] = await findConflicts(source);
     assert.ok(conflict);
     assert.deepEqual(
@@ -135,7 +135,7 @@ describe("conflicts over brz history (real brz)", () => {
     await writeFile(join(root, byHand), BASE);
     await brzOnAlpha(root, "add", "-q", "--", byHand);
     await brzOnAlpha(root, "commit", "-q", "-m", "autosync alpha: 1 added");
-    const source = await bzrSource(root, execaRunner);
+    const source = await bzrSource(root, processRunner);
     const [conflict] = await findConflicts(source);
     assert.ok(conflict);
     assert.equal(conflict.versions[1]?.path, byHand, "the copy by hand is the oldest");

@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { RecipeCommands } from "../../../src/operations/recipe-commands.js";
 import { RepoHistory } from "../../../src/operations/repo-history.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { holdTreeLock } from "../../support/bzr-tree-lock.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 
@@ -36,7 +36,7 @@ test("brz history and a file's old bytes are read while another process holds th
   const loaded = await loadRecipe("bzr", { baseDir: root });
   assert.ok(loaded.ok);
   const history = new RepoHistory(
-    new RecipeCommands({ root, recipe: loaded.recipe, runner: execaRunner }),
+    new RecipeCommands({ root, recipe: loaded.recipe, runner: processRunner }),
   );
 
   // `--limit 1` is honoured: a log that gave up on the lock fell back to reading everything.

@@ -12,7 +12,7 @@ import { createOperations } from "../../../src/operations/create-operations.js";
 import { buildCommitMessage } from "../../../src/engine/commit-message.js";
 import { applyAndCommit } from "../../../src/operations/user-change.js";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
-import { execaRunner } from "../../../src/runtime/command-runner.js";
+import { processRunner } from "../../../src/runtime/command-runner.js";
 import { App } from "../../../src/ui/App.js";
 import { MemoryDaemonView, snapshotOf } from "../../support/memory-daemon-view.js";
 import { makeTempDir } from "../../support/temp-dir.js";
@@ -54,12 +54,12 @@ describe("history view (h)", () => {
     const loaded = await loadRecipe("git", { baseDir: dir });
     assert.ok(loaded.ok);
     const recipe = loaded.recipe;
-    const operations = createOperations({ root: dir, recipe, runner: execaRunner, host: "lap" });
+    const operations = createOperations({ root: dir, recipe, runner: processRunner, host: "lap" });
     const source = {
       repo: "notes",
       root: dir,
       recipe,
-      runner: execaRunner,
+      runner: processRunner,
       host: "lap",
       formatTime: formatLocalTime,
     };
@@ -125,7 +125,7 @@ describe("history view (h)", () => {
             repo: "notes",
             root: dir,
             recipe: loaded.recipe,
-            runner: execaRunner,
+            runner: processRunner,
             host: "lap",
             formatTime: formatLocalTime,
           },
