@@ -113,10 +113,10 @@ export function enqueue(ctx: StepContext, item: QueuedAction, atFront = false): 
  * Where a new action joins the queue: at the end, except that a push that is due goes before a
  * pull queued by the interval. That pull is only a look for news nobody announced; running it
  * first costs a fetch and a merge before every push (most of F1's propagation overhead), and if
- * the remote did move, the rejected push pulls at once anyway. A pull queued for an
- * announcement (also one an announcement joined, see `combine`) stays first: some machine
- * pushed, so our push would be a certain rejection and pulling first saves a round trip.
- * Pulls the engine itself needs (before-pull, rejected-push, retry) keep their place too.
+ * the remote did move, the rejected push pulls at once anyway. Without mailboxes a pull queued
+ * for an announcement (also one an announcement joined, see `combine`) stays first: some machine
+ * pushed, so our push would be a certain rejection and pulling first saves a round trip; with
+ * them, see below. Pulls the engine itself needs (before-pull, retry) keep their place.
  */
 function pushGoesBefore(
   queue: readonly QueuedAction[],

@@ -570,16 +570,19 @@ class GitOperations implements RepoOperations {
     conflicts: ConflictCopy[],
   ): Promise<boolean> {
     for (const box of mail) {
-      const merged = await this.merge(request, box.ref, box.label, box.host).catch(
-        (error: unknown) => {
-          if (error instanceof OperationFailure) return undefined;
-          throw error;
-        },
-      );
+      const merged = await this.mergeOrUndo(request, box.ref, box.label, box.host);
       if (!merged) return false;
       conflicts.push(...merged);
     }
     return true;
+  }
+
+  /** A merge that failed was undone (see merge): undefined then, for the caller to stop at. */
+  private mergeOrUndo(request: PullRequest, ref: string, label: string, copyTheirsAs?: string) {
+    return this.merge(request, ref, label, copyTheirsAs).catch((error: unknown) => {
+      if (error instanceof OperationFailure) return undefined;
+      throw error;
+    });
   }
 
   /** Fetches again; merges main if it moved and every mailbox HEAD still lacks. */
@@ -594,10 +597,7 @@ class GitOperations implements RepoOperations {
     if (fetched.failed) return conflicts;
     const head = await this.head();
     if (head !== undefined && (await this.countCommits(head, remoteRef)) > 0) {
-      const merged = await this.merge(request, remoteRef, label).catch((error: unknown) => {
-        if (error instanceof OperationFailure) return undefined;
-        throw error;
-      });
+      const merged = await this.mergeOrUndo(request, remoteRef, label);
       if (!merged) return conflicts;
       conflicts.push(...merged);
     }

@@ -66,7 +66,7 @@ function killOnExit(child: ChildProcess): void {
   });
 }
 
-function decode(chunks: Buffer[]): Buffer {
+function joined(chunks: Buffer[]): Buffer {
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
@@ -129,8 +129,8 @@ export function runCommand(
       clearTimeout(timer);
       clearTimeout(forceTimer);
       if (child) running.delete(child);
-      const stdoutBuffer = decode(stdout);
-      const stderrText = decode(stderr).toString("utf8");
+      const stdoutBuffer = joined(stdout);
+      const stderrText = joined(stderr).toString("utf8");
       const failed = timedOut || tooLarge || exit.exitCode !== 0;
       resolve({
         argv: [...argv],
