@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { startMosquitto } from "../test/support/mosquitto-server.js";
 import {
@@ -314,6 +314,8 @@ async function runAutosync(
     await Promise.all(processes.map((proc) => proc.stop(30_000)));
     const finalHead = await fixture.remoteHead();
     const perMachine = processes.map((proc) => timingsOf(proc, finalHead, lastEditWallMs));
+    const timelineFile = process.env.FLEET_TIMELINE;
+    if (timelineFile) await writeFile(timelineFile, timeline(processes, lastEditWallMs));
     const rejected = perMachine.reduce((sum, machine) => sum + machine.rejected, 0);
     const run = await finish(fixture, "autosync", writes, converged, perMachine, rejected);
     // Mid-merge leftovers would be a broken promise even in converged trees.
@@ -325,6 +327,32 @@ async function runAutosync(
     return run;
   });
 }
+
+/** How long before the last edit the timeline starts: the round that was running then. */
+const TIMELINE_LEAD_MS = 12_000;
+
+/**
+ * Every machine's events from shortly before the last edit, one line each, in time order, with
+ * milliseconds relative to the last edit: where the time after it went (FLEET_TIMELINE=file).
+ */
+function timeline(processes: readonly AutosyncProcess[], lastEditWallMs: number): string {
+  const lines: { at: number; line: string }[] = [];
+  processes.forEach((proc, index) => {
+    const host = `m${String(index + 1).padStart(2, "0")}`;
+    for (const event of proc.events) {
+      const at = event.time - lastEditWallMs;
+      if (at < -TIMELINE_LEAD_MS) continue;
+      const { time: _time, type, repo: _repo, ...rest } = event as AutosyncEventLike;
+      lines.push({ at, line: `${String(at).padStart(6)} ${host} ${type} ${JSON.stringify(rest)}` });
+    }
+  });
+  return lines
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => `${entry.line}\n`)
+    .join("");
+}
+
+type AutosyncEventLike = { time: number; type: string; repo?: string } & Record<string, unknown>;
 
 export async function measureFleet(
   machines: number,

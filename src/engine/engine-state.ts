@@ -75,6 +75,11 @@ export interface EngineState {
    * before an announced pull (see `pushGoesBefore`).
    */
   mailboxPushes?: true;
+  /**
+   * The last pull merged other clones' mailboxes and its push has not gone through: the clones
+   * that mailed them wait for this push, so a rejection retries at once (see pushRejected).
+   */
+  mergerPushDue?: true;
   /** A pull resolved conflicts; shown until the next successful push. */
   conflictShown: boolean;
   /**

@@ -152,6 +152,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
         return;
       }
       s.unpushed = false;
+      s.mergerPushDue = undefined;
       mailboxWaitOver(ctx);
       s.rejectedPushes = 0;
       s.contendedPushes = 0;
@@ -172,6 +173,9 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       s.lastPull = { head: result.head, at: ctx.now, changedPaths: result.changedPaths.length };
       leaveOffline(ctx, "pull");
       pullSucceeded(ctx);
+      // Its merges stay due until its push goes through, even when this pull merged only main.
+      if (result.mergedMailboxes) s.mergerPushDue = true;
+      else if (result.deferredTo !== undefined) s.mergerPushDue = undefined;
       if (result.deferredTo !== undefined)
         pullDeferred(ctx, result.deferredTo, result.mainMoved === true);
       else if (s.mailboxWait) {
@@ -400,11 +404,13 @@ function pushRejected(ctx: StepContext): void {
     return;
   }
   // Someone pushed first: bring their commits in, then push again; after a short random wait,
-  // so machines that lost the same race do not meet again in the same millisecond.
+  // so machines that lost the same race do not meet again in the same millisecond. The elected
+  // merger races no one it waits for: the clones whose mailboxes it merged wait for its push, so
+  // it pulls at once (fleet bench, 16 machines: its backoff held all 15 for up to 0.5 s).
   s.contendedPushes = (s.contendedPushes ?? 0) + 1;
   const random = nextRandom(s.rng);
   s.rng = random.rng;
-  const delay = contentionDelay(s.contendedPushes, random.value);
+  const delay = s.mergerPushDue ? 0 : contentionDelay(s.contendedPushes, random.value);
   s.pushRetryAt = ctx.now + delay;
   startTimer(ctx, PUSH_RETRY_TIMER, delay);
 }

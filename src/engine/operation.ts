@@ -121,6 +121,11 @@ export type OperationResult =
        * merged and pushed meanwhile; the merger election is making progress.
        */
       mainMoved?: true;
+      /**
+       * git mailboxes: this clone was the elected merger and merged other clones' mailboxes,
+       * whose owners now wait for its push (see pushRejected: the merger does not back off).
+       */
+      mergedMailboxes?: true;
     }
   /**
    * The remote cannot be reached (network, host down, auth prompt refused). A pull may have

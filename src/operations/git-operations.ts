@@ -551,8 +551,9 @@ class GitOperations implements RepoOperations {
         : await this.changedPaths(oldHead, newHead);
     // HEAD now contains the remote's head, so anything else is ours to push.
     const needsPush = newHead !== remoteHead;
+    const result = this.pullResult("updated", newHead, changedPaths, conflicts, needsPush);
     return this.withOrigin(
-      this.pullResult("updated", newHead, changedPaths, conflicts, needsPush),
+      election.mergeAlso.length > 0 ? { ...result, mergedMailboxes: true } : result,
       startHead,
       fromOrigin,
     );

@@ -96,6 +96,7 @@ async function fastForwards(clone: Clone) {
   assert.ok(result.kind === "pull" && result.outcome === "updated", JSON.stringify(result));
   assert.equal(result.needsPush, false, "its head is in main: nothing to push");
   assert.deepEqual(result.conflicts, []);
+  assert.equal(result.mergedMailboxes, undefined, "a fast-forward merged no mailbox");
 }
 
 async function assertAllKept(c: Contention, alsoKept: readonly string[] = []) {
@@ -149,6 +150,7 @@ test("the lowest mailbox merges main and every other mailbox; the others defer, 
   const merged = await mergeAll(alpha);
   assert.ok(merged.kind === "pull" && merged.outcome === "updated");
   assert.equal(merged.conflicts.length, 4, JSON.stringify(merged.conflicts));
+  assert.equal(merged.mergedMailboxes, true, "the engine learns it merged others' heads");
   // Each mailbox's version is kept under its own host's name; main's stays at the path.
   const copies = merged.conflicts.map((conflict) => conflict.copyPath ?? "");
   for (const name of MACHINES) {

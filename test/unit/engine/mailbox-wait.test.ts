@@ -155,6 +155,39 @@ describe("waiting for the elected merger (git mailboxes)", () => {
     assert.equal(sim.current()?.kind, "pull", "the take-over pull");
   });
 
+  test("the elected merger pulls at once after a rejection, until its push goes through", () => {
+    const sim = new EngineSimulator(testConfig({ timers: { pushDelayMs: 0 } }));
+    sim.send({ type: "changesObserved", paths: ["a.md"] });
+    sim.advance(1000);
+    sim.finish(statusOk([modified("a.md")]));
+    sim.finish(committed("c1", [modified("a.md")]));
+    sim.finish(rejected());
+    sim.advance(BACKOFF_CAP_MS);
+    const merged = { ...pulled("m1", ["b.md"], { needsPush: true }), mergedMailboxes: true };
+    sim.finish(merged as OperationResult);
+    assert.equal(sim.current()?.kind, "push", "the merge goes out at once");
+    // Main moved while it merged: no backoff, the clones that mailed their heads wait for it.
+    sim.finish(rejected());
+    sim.advance(0);
+    assert.equal(sim.current()?.kind, "pull", "pulls again without waiting");
+    // This pull merged only main: its earlier merges are still unpushed, so still no backoff.
+    sim.finish(pulled("m2", ["c.md"], { needsPush: true }));
+    sim.finish(rejected());
+    sim.advance(0);
+    assert.equal(sim.current()?.kind, "pull");
+    sim.finish(pulled("m3", ["d.md"], { needsPush: true }));
+    sim.finish(pushed("m3"));
+    // Its push went through: an ordinary clone again, whose rejection backs off.
+    sim.send({ type: "changesObserved", paths: ["a.md"] });
+    sim.advance(1000);
+    sim.finish(statusOk([modified("a.md")]));
+    sim.finish(committed("c2", [modified("a.md")]));
+    sim.finish(rejected());
+    sim.advance(0);
+    assert.equal(sim.current(), undefined, "backs off");
+    assert.ok((sim.state.pushRetryAt ?? 0) > sim.now, "a retry is due later");
+  });
+
   test("a push of main that goes through ends the wait", () => {
     const sim = new EngineSimulator();
     rejectedThenDeferred(sim);
