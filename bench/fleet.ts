@@ -328,8 +328,8 @@ async function runAutosync(
   });
 }
 
-/** How long before the last edit the timeline starts: the round that was running then. */
-const TIMELINE_LEAD_MS = 12_000;
+/** How long before the last edit the timeline starts: the whole workload (15 s) and its start. */
+const TIMELINE_LEAD_MS = 30_000;
 
 /**
  * Every machine's events from shortly before the last edit, one line each, in time order, with

@@ -70,9 +70,9 @@ export interface EngineState {
   /** Commits were made that no push has confirmed yet. */
   unpushed: boolean;
   /**
-   * This repository's pushes deliver a mailbox (git, learned from a push result): a rejected
-   * push still puts this clone's head where the merger election sees it, so a due push goes
-   * before an announced pull (see `pushGoesBefore`).
+   * This repository's pushes deliver a mailbox (git, learned from a pull or push result): a
+   * rejected push still puts this clone's head where the merger election sees it, so a due push
+   * goes before an announced pull (see `pushGoesBefore`).
    */
   mailboxPushes?: true;
   /**

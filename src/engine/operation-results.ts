@@ -170,6 +170,7 @@ export function operationFinished(ctx: StepContext, result: OperationResult): vo
       }
       return;
     case "pull":
+      if (result.mailboxPushes) s.mailboxPushes = true;
       s.lastPull = { head: result.head, at: ctx.now, changedPaths: result.changedPaths.length };
       leaveOffline(ctx, "pull");
       pullSucceeded(ctx);

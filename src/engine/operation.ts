@@ -126,6 +126,8 @@ export type OperationResult =
        * whose owners now wait for its push (see pushRejected: the merger does not back off).
        */
       mergedMailboxes?: true;
+      /** This repository's pushes carry a mailbox (git): see EngineState.mailboxPushes. */
+      mailboxPushes?: true;
     }
   /**
    * The remote cannot be reached (network, host down, auth prompt refused). A pull may have

@@ -423,7 +423,14 @@ class GitOperations implements RepoOperations {
       throw withLocalCommit(error, foldCommits(made));
     }
     const localCommit = foldCommits(made);
-    return localCommit ? { ...result, localCommit } : result;
+    // Told on every pull (the startup pull first), not only by a push that mailed: a clone whose
+    // first push waits behind an announced pull would otherwise never learn it.
+    const mailboxes = (await this.mailbox.name()) !== undefined;
+    return {
+      ...result,
+      ...(localCommit ? { localCommit } : {}),
+      ...(mailboxes ? { mailboxPushes: true as const } : {}),
+    };
   }
 
   private async pullInto(request: PullRequest, made: LocalCommit[]): Promise<PullResult> {

@@ -97,6 +97,7 @@ async function fastForwards(clone: Clone) {
   assert.equal(result.needsPush, false, "its head is in main: nothing to push");
   assert.deepEqual(result.conflicts, []);
   assert.equal(result.mergedMailboxes, undefined, "a fast-forward merged no mailbox");
+  assert.equal(result.mailboxPushes, true, "every pull tells the engine of the mailboxes");
 }
 
 async function assertAllKept(c: Contention, alsoKept: readonly string[] = []) {

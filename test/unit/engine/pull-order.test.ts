@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import type { OperationResult } from "../../../src/engine/operation.js";
 import {
   EngineSimulator,
   committed,
@@ -89,6 +90,22 @@ describe("pull order and the look before a pull", () => {
     });
     assert.ok(sim.state.mailboxWait, "waits for the merger");
     assert.deepEqual(sim.kinds().slice(before), ["status", "commit", "push", "pull"]);
+  });
+
+  test("the startup pull tells of the mailboxes: the first push already goes before an announced pull", () => {
+    const sim = new EngineSimulator(
+      testConfig({ timers: { commitDelayMs: 100, pushDelayMs: 0, pullIntervalMs: 0 } }),
+    );
+    sim.send({ type: "started" });
+    sim.finish(statusOk([]));
+    sim.finish({ ...pulled("h0"), mailboxPushes: true } as OperationResult);
+    assert.equal(sim.state.mailboxPushes, true, "learned before any push");
+    // The startup push: nothing new, so nothing mailed either.
+    sim.finish({ kind: "push", outcome: "up-to-date", head: "h0" });
+    // The fleet bench saw a clone whose pushes all waited behind announced pulls, and the pulls
+    // behind its own edits, for 6 s: it never pushed, so it never learned from a push.
+    commitWhileAnnounced(sim);
+    assert.equal(sim.current()?.kind, "push");
   });
 
   test("an interval pull joined by an announcement also stays before the push", () => {
