@@ -21,6 +21,7 @@ export const uiMessages = {
   keyHintsShort: "? help  q quit",
   noRepositories: "No repositories configured.",
   pendingNone: "no pending changes",
+  nothingScheduled: "nothing scheduled",
   pending: (count: number) => `${groupThousands(count)} pending`,
   pendingMore: (more: number) => `… +${groupThousands(more)} more`,
   running: (operation: string) => `running ${operation}`,

@@ -1,4 +1,5 @@
 import type { RepoSnapshot } from "../engine/repo-snapshot.js";
+import { uiMessages } from "../messages/ui-messages.js";
 import { describeSnapshot } from "./format-snapshot.js";
 
 export type PanelTone = "title" | "plain" | "dim" | "warn" | "error" | "conflict" | "ok";
@@ -22,7 +23,8 @@ export function panelLines(snapshot: RepoSnapshot, now: number): PanelLine[] {
   const add = (key: string, value: string, tone: PanelTone, priority: number): void => {
     lines.push({ key, text: value, tone, priority });
   };
-  add("countdowns", text.countdowns || "nothing scheduled", text.countdowns ? "plain" : "dim", 90);
+  const countdowns = text.countdowns || uiMessages.nothingScheduled;
+  add("countdowns", countdowns, text.countdowns ? "plain" : "dim", 90);
   if (text.mailboxWait) add("mailbox-wait", text.mailboxWait, "plain", 91);
   if (text.problem)
     add("problem", `! ${text.problem}`, snapshot.state === "paused" ? "warn" : "error", 95);
