@@ -9,12 +9,16 @@
 #
 # Protocol, on this process's stdin and stdout. Every message is one line of JSON, followed
 # by the number of raw bytes its header names.
-#   in:  {"id": N, "argv": [...], "cwd": "...", "env": {...}, "input": BYTES?} + BYTES
+#   in:  {"id": N, "argv": [...], "cwd": "...", "env": {...}, "input": BYTES?, "group": true?}
+#        + BYTES of stdin
 #   out: {"ready": 1}                          once breezy is loaded
-#        {"id": N, "pid": PID}                 forked; the child is a process group leader
+#        {"id": N, "pid": PID}                 forked (with "group", as a process group leader)
 #        {"id": N, "fd": 1|2, "n": BYTES}      + BYTES of the child's stdout or stderr
 #        {"id": N, "exit": CODE} | {"id": N, "signal": "SIGTERM"}
 #        {"id": N, "error": "ENOENT"}          never ran (no such cwd, fork failed)
+# A child stays in the server's process group, which is autosync's, as brz run by autosync
+# would: Ctrl+C and a kill of autosync's group reach it. With "group" it leads a group of its
+# own, so that a timeout can stop its helpers (ssh) with it.
 # The server exits on stdin EOF (once its children are done) and after `idle` seconds
 # without a command.
 """Serve brz commands to autosync (internal)."""
@@ -249,11 +253,12 @@ class Server:
         for fd in (out_w, err_w, go_r, in_r):
             if fd is not None:
                 os.close(fd)
-        try:
-            # Also set here, so the group exists before autosync can signal it.
-            os.setpgid(pid, pid)
-        except OSError:
-            pass
+        if request.get("group"):
+            try:
+                # Also set here, so the group exists before autosync can signal it.
+                os.setpgid(pid, pid)
+            except OSError:
+                pass
         running = Running(id, pid)
         self.running[pid] = running
         for fd, which in ((out_r, 1), (err_r, 2)):
@@ -276,7 +281,8 @@ class Server:
     def child(self, request, others, out_w, err_w, go_r, in_r):
         code = 70
         try:
-            os.setpgid(0, 0)
+            if request.get("group"):
+                os.setpgid(0, 0)
             self.selector.close()
             for fd in others + [self.wout] + [self.rin] * (self.rin is not None):
                 os.close(fd)

@@ -227,6 +227,7 @@ class BrzServer {
         cwd: options.cwd,
         env,
         ...(input ? { input: input.length } : {}),
+        ...(options.killProcessGroup ? { group: true } : {}),
       };
       this.child.stdin?.write(
         input
@@ -250,7 +251,7 @@ class BrzServer {
   /** This process is exiting: the server and the commands in flight go with it. */
   kill(): void {
     for (const request of this.requests.values()) {
-      if (request.pid !== undefined) signalGroup(request.pid, "SIGTERM");
+      if (request.pid !== undefined) signal(request, "SIGTERM");
     }
     this.child.kill();
   }
@@ -266,16 +267,16 @@ class BrzServer {
     }
   }
 
+  /** On timeout or too much output, as the process runner stops a command. */
   private stop(request: Request): void {
     // Until the server reports the pid the command has not started; it is stopped on start.
     if (request.pid === undefined) return;
     if (request.options.killProcessGroup) {
-      signalGroup(request.pid, "SIGKILL");
+      signal(request, "SIGKILL");
       return;
     }
-    signalGroup(request.pid, "SIGTERM");
-    const pid = request.pid;
-    request.forceTimer ??= setTimeout(() => signalGroup(pid, "SIGKILL"), FORCE_KILL_AFTER_MS);
+    signal(request, "SIGTERM");
+    request.forceTimer ??= setTimeout(() => signal(request, "SIGKILL"), FORCE_KILL_AFTER_MS);
   }
 
   private receive(chunk: Buffer): void {
@@ -363,19 +364,20 @@ class BrzServer {
         continue;
       }
       // Its output has nowhere to go: it fails now, and is stopped rather than left running.
-      const pid = request.pid;
-      signalGroup(pid, "SIGTERM");
-      setTimeout(() => signalGroup(pid, "SIGKILL"), FORCE_KILL_AFTER_MS).unref();
+      signal(request, "SIGTERM");
+      setTimeout(() => signal(request, "SIGKILL"), FORCE_KILL_AFTER_MS).unref();
       this.settle(id, request, { code: "brz server lost" });
     }
     this.hold(false);
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** The command, or with killProcessGroup the group it leads (its helpers too). */
+function signal(request: Request, name: NodeJS.Signals): void {
+  if (request.pid === undefined) return;
   try {
-    process.kill(-pid, signal);
+    process.kill(request.options.killProcessGroup ? -request.pid : request.pid, name);
   } catch {
-    // The group is gone already.
+    // Gone already.
   }
 }

@@ -156,7 +156,8 @@ describe("brz commands through the brz server (real brz)", { concurrency: 1 }, (
     assert.equal(before.length, 1);
     const server = before[0] as number;
     // `brz serve` listens until it is stopped.
-    const blocking = served(["brz", "serve", "--listen", "127.0.0.1", "--port", "0"], one, {
+    const serve = ["brz", "serve", "--listen", "127.0.0.1", "--port", "0"];
+    const blocking = served(serve, one, {
       timeoutMs: 3_000,
     });
     await waitFor(
@@ -174,6 +175,11 @@ describe("brz commands through the brz server (real brz)", { concurrency: 1 }, (
     assert.equal(stopped.timedOut, true);
     assert.equal(stopped.failed, true);
     assert.match(stopped.shortMessage, /^brz serve .* failed \(timed out\)/);
+    assert.deepEqual(childrenOf(server, "autosync-serve"), [], "no child left");
+    // With killProcessGroup (the doctor's probes) the command's whole group gets SIGKILL.
+    const grouped = await served(serve, one, { timeoutMs: 2_000, killProcessGroup: true });
+    assert.equal(grouped.timedOut, true);
+    assert.equal(grouped.signal, "SIGKILL");
     assert.deepEqual(childrenOf(server, "autosync-serve"), [], "no child left");
     assert.deepEqual(servers(), [server], "the server serves on");
   });
