@@ -197,6 +197,25 @@ describe("brz commands through the brz server (real brz)", { concurrency: 1 }, (
     assert.notEqual(now[0], server);
   });
 
+  test("a command sent to a server that dies before forking it runs once, on a new server", async () => {
+    const [server] = servers();
+    assert.ok(server);
+    const revno = () => Number(brz(one, "revno").trim());
+    const before = revno();
+    // Stopped, the server cannot read the request before it is killed.
+    process.kill(server, "SIGSTOP");
+    const committing = served(["brz", "commit", "--quiet", "--unchanged", "-m", "once"], one);
+    // The request is written in the microtasks after the call; then the server goes.
+    await new Promise((resolve) => setImmediate(resolve));
+    process.kill(server, "SIGKILL");
+    const result = await committing;
+    assert.equal(result.exitCode, 0, result.shortMessage);
+    assert.equal(revno(), before + 1, "committed exactly once");
+    const now = servers();
+    assert.equal(now.length, 1);
+    assert.notEqual(now[0], server);
+  });
+
   test("a server killed during a command fails that command, and it is not run again", async () => {
     const [server] = servers();
     assert.ok(server);
