@@ -33,7 +33,7 @@ import sys
 import time
 
 import breezy
-from breezy import commands, trace
+from breezy import commands, errors, trace
 from breezy.commands import Command
 from breezy.option import Option
 
@@ -409,6 +409,9 @@ class cmd_autosync_serve(Command):
     ]
 
     def run(self, idle_timeout=600):
+        if not hasattr(os, "fork"):
+            # Exits before "ready": autosync runs brz itself from then on.
+            raise errors.BzrCommandError("autosync-serve needs os.fork")
         warm()
         Server(idle_timeout).serve()
         return 0

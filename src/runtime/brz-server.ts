@@ -41,7 +41,8 @@ const PER_COMMAND_ENV = new Set(["BRZ_EMAIL", "EMAIL"]);
 
 /** A recipe command to serve: the recipe switched the server on. */
 export function servedByBrzServer(argv: readonly string[], options: CommandOptions): boolean {
-  return options.env?.[BRZ_SERVER_ENV] === "on" && argv.length > 0;
+  // Windows has no fork.
+  return options.env?.[BRZ_SERVER_ENV] === "on" && argv.length > 0 && process.platform !== "win32";
 }
 
 type Direct = (argv: readonly string[], options: CommandOptions) => Promise<CommandResult>;

@@ -85,10 +85,11 @@ function childrenOf(parent: number, text: string): number[] {
 
 const servers = () => childrenOf(process.pid, "autosync-serve");
 
+/** Exists and is not a zombie (an orphan's zombie waits for whatever reaps in this container). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(join("/proc", String(pid), "stat"), "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
@@ -234,6 +235,32 @@ describe("brz commands through the brz server (real brz)", { concurrency: 1 }, (
     assert.match(result.shortMessage, /^brz serve .* failed \(brz server lost\)/);
     await waitFor("the orphaned command stopped", () => !alive(child));
     assert.deepEqual(servers(), [], "nothing started a server to run it again");
+  });
+
+  test("the process that started a server killed with -9: the server exits, no orphan", async (t) => {
+    const runner = join(process.cwd(), "src", "runtime", "command-runner.ts");
+    const script = [
+      `import { processRunner } from ${JSON.stringify(runner)};`,
+      `const result = await processRunner.run(["brz", "revision-info"], {`,
+      `  cwd: ${JSON.stringify(one)}, env: ${JSON.stringify(env)} });`,
+      `console.log(result.exitCode);`,
+      `setInterval(() => {}, 1000);`,
+    ].join("\n");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      { cwd: process.cwd(), stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const reaping = reapOnExit(child, { group: false });
+    t.after(() => reaping.release());
+    const printed = await new Promise<string>((resolve) =>
+      child.stdout.once("data", (data: Buffer) => resolve(data.toString())),
+    );
+    assert.equal(printed.trim(), "0");
+    const [server] = childrenOf(child.pid as number, "autosync-serve");
+    assert.ok(server, "the command went to a server");
+    child.kill("SIGKILL");
+    await waitFor("the orphaned server to exit", () => !alive(server));
   });
 
   test("without a server that can start, brz runs as before, for good", async () => {
