@@ -344,6 +344,10 @@ class Server:
 
     def reap(self):
         for running in list(self.running.values()):
+            # Reaped only once its pipes are drained, like a process's "close": until autosync
+            # has the exit, the pid it may signal (timeout) stays this child's.
+            if running.fds or running.stdin is not None:
+                continue
             if running.status is None:
                 try:
                     pid, status = os.waitpid(running.pid, os.WNOHANG)
@@ -352,9 +356,6 @@ class Server:
                 if pid == 0:
                     continue
                 running.status = status
-            # Like a process's "close": exited, and its output pipes drained.
-            if running.fds or running.stdin is not None:
-                continue
             del self.running[running.pid]
             if os.WIFSIGNALED(running.status):
                 number = os.WTERMSIG(running.status)

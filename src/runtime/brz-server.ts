@@ -180,7 +180,14 @@ class BrzServer {
       if (this.child.pid === undefined) this.lost(onGone);
     });
     this.child.stdin?.on("error", () => {});
-    this.child.stdout?.on("data", (chunk: Buffer) => this.receive(chunk));
+    this.child.stdout?.on("data", (chunk: Buffer) => {
+      try {
+        this.receive(chunk);
+      } catch {
+        // Not the protocol (a broken server): it is ended like one that died.
+        this.child.kill("SIGKILL");
+      }
+    });
     this.child.on("close", () => this.lost(onGone));
     const deadline = setTimeout(() => {
       if (!this.started) this.child.kill("SIGKILL");
@@ -364,9 +371,9 @@ class BrzServer {
         this.settle(id, request, "not run");
         continue;
       }
-      // Its output has nowhere to go: it fails now, and is stopped rather than left running.
+      // Its output has nowhere to go: it fails now, and is stopped rather than left running
+      // (brz has no SIGTERM handler; no SIGKILL later, as its pid is no longer reserved for us).
       signal(request, "SIGTERM");
-      setTimeout(() => signal(request, "SIGKILL"), FORCE_KILL_AFTER_MS).unref();
       this.settle(id, request, { code: "brz server lost" });
     }
     this.hold(false);

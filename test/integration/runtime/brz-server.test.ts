@@ -1,6 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -135,6 +136,27 @@ describe("brz commands through the brz server (real brz)", { concurrency: 1 }, (
       seen(cat),
       seen(await direct(["brz", "cat", "--", name], one, { binaryOutput: true })),
     );
+  });
+
+  test("megabytes of output from commands in parallel arrive whole, each to its command", async () => {
+    const files = await Promise.all(
+      [1, 2, 3, 4].map(async (n) => {
+        const bytes = randomBytes(n * 700_000);
+        await writeFile(join(two, `big-${n}.bin`), bytes);
+        return { name: `big-${n}.bin`, bytes };
+      }),
+    );
+    brz(two, "add", "-q");
+    brz(two, "commit", "-q", "-m", "big");
+    const cats = await Promise.all(
+      [...files, ...files].map((file) =>
+        served(["brz", "cat", "--", file.name], two, { binaryOutput: true }),
+      ),
+    );
+    cats.forEach((cat, i) => {
+      const want = files[i % files.length]?.bytes;
+      assert.ok(want && Buffer.from(cat.stdoutBytes ?? []).equals(want), `cat ${i}`);
+    });
   });
 
   test("config a command writes is saved, and a changed identity is read by the next", async () => {
