@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { runServed, servedByBrzServer } from "./brz-server.js";
+import { commandResult, FORCE_KILL_AFTER_MS, MAX_OUTPUT_BYTES } from "./command-result.js";
+
+export { lastLines } from "./command-result.js";
 
 /**
  * One result shape for success and failure (as execa had it): a failed command is data that
@@ -39,16 +43,6 @@ export interface CommandRunner {
   run(argv: readonly string[], options: CommandOptions): Promise<CommandResult>;
 }
 
-const STDERR_TAIL_LINES = 5;
-
-export function lastLines(text: string, count = STDERR_TAIL_LINES): string {
-  return text.trimEnd().split("\n").slice(-count).join("\n");
-}
-
-/** execa's defaults, kept when it was replaced: SIGKILL 5 s after a timeout's SIGTERM; 1 GB of output. */
-const FORCE_KILL_AFTER_MS = 5_000;
-const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
-
 /**
  * Commands still running: a daemon that exits (a second Ctrl+C, a forced stop) takes them with
  * it rather than leaving a clone or a push running on its own. Detached ones (own process
@@ -64,36 +58,6 @@ function killOnExit(child: ChildProcess): void {
   process.on("exit", () => {
     for (const command of running) command.kill();
   });
-}
-
-function joined(chunks: Buffer[]): Buffer {
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-}
-
-function describeFailure(
-  argv: readonly string[],
-  reason: {
-    timedOut: boolean;
-    tooLarge: boolean;
-    signal?: string;
-    exitCode?: number;
-    code?: string;
-  },
-  stderr: string,
-): string {
-  return (
-    `${argv.join(" ")} failed` +
-    (reason.timedOut
-      ? " (timed out)"
-      : reason.tooLarge
-        ? " (output too large)"
-        : reason.signal
-          ? ` (signal ${reason.signal})`
-          : reason.exitCode !== undefined
-            ? ` (exit ${reason.exitCode})`
-            : ` (${reason.code ?? "could not start"})`) +
-    (stderr.trim() ? `: ${lastLines(stderr, 1)}` : "")
-  );
 }
 
 /**
@@ -129,24 +93,16 @@ export function runCommand(
       clearTimeout(timer);
       clearTimeout(forceTimer);
       if (child) running.delete(child);
-      const stdoutBuffer = joined(stdout);
-      const stderrText = joined(stderr).toString("utf8");
-      const failed = timedOut || tooLarge || exit.exitCode !== 0;
-      resolve({
-        argv: [...argv],
-        cwd: options.cwd,
-        exitCode: exit.exitCode,
-        signal: exit.signal,
-        stdout: stdoutBuffer.toString("utf8"),
-        ...(options.binaryOutput ? { stdoutBytes: stdoutBuffer } : {}),
-        stderr: stderrText,
-        durationMs: performance.now() - started,
-        timedOut,
-        failed,
-        shortMessage: failed
-          ? describeFailure(argv, { timedOut, tooLarge, ...exit }, stderrText)
-          : `${argv.join(" ")} ok`,
-      });
+      resolve(
+        commandResult(argv, options, {
+          ...exit,
+          stdout,
+          stderr,
+          startedMs: started,
+          timedOut,
+          tooLarge,
+        }),
+      );
     };
     const stop = (): void => {
       if (!child) return;
@@ -216,4 +172,14 @@ export function runCommand(
   });
 }
 
-export const processRunner: CommandRunner = { run: runCommand };
+/**
+ * The runner of every DVCS command. A recipe's brz commands (`AUTOSYNC_BRZ_SERVER: on` in its
+ * env) go to a brz server that forks them from one loaded Python: below every wrapping
+ * runner, so a runner that counts, records or adds to commands sees each of them as before.
+ */
+export const processRunner: CommandRunner = {
+  run: (argv, options) =>
+    servedByBrzServer(argv, options)
+      ? runServed(argv, options, runCommand)
+      : runCommand(argv, options),
+};

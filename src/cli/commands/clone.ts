@@ -6,6 +6,7 @@ import { defaultRecipeOf } from "../../config/repository-entries.js";
 import { enrolMessages as messages } from "../../messages/enrol-messages.js";
 import { expandArgv } from "../../recipes/expand-argv.js";
 import { loadRecipe } from "../../recipes/load-recipe.js";
+import { BRZ_SERVER_ENV } from "../../runtime/brz-server.js";
 import { processRunner, lastLines } from "../../runtime/command-runner.js";
 import type { CliCommand, CliIo } from "../command.js";
 import { ExitCode } from "../exit-codes.js";
@@ -82,8 +83,10 @@ async function cloneInto(
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  // One command, in our process group so that Ctrl+C reaches it: a brz server would only add
+  // its start, and its children run in groups of their own.
   const result = await processRunner
-    .run(argv, { cwd: io.cwd, env: { ...recipe.recipe.env } })
+    .run(argv, { cwd: io.cwd, env: { ...recipe.recipe.env, [BRZ_SERVER_ENV]: "off" } })
     .catch((error: unknown) => ({
       failed: true,
       stderr: String(error),

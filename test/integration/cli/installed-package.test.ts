@@ -179,7 +179,7 @@ describe("the packed package", () => {
   test("the package holds the built CLI, schemas, recipes and the docs the README links to, and nothing else", async () => {
     const files = new Set(packedFiles);
     const allowed =
-      /^(dist\/.+\.js|schemas\/[^/]+\.json|recipes\/[^/]+\.yaml|docs\/[^/]+\.md|README\.md|LICENSE|package\.json|autosync\.config\.yaml)$/;
+      /^(dist\/.+\.js|schemas\/[^/]+\.json|recipes\/[^/]+\.yaml|recipes\/brz-server\/[^/]+\.py|docs\/[^/]+\.md|README\.md|LICENSE|package\.json|autosync\.config\.yaml)$/;
     assert.deepEqual(
       packedFiles.filter((path) => !allowed.test(path)),
       [],
@@ -206,6 +206,9 @@ describe("the packed package", () => {
       "recipes/git.yaml",
       "recipes/hg.yaml",
       "recipes/bzr.yaml",
+      // The brz server plugin, found from dist/runtime/brz-server.js.
+      "recipes/brz-server/__init__.py",
+      "recipes/brz-server/server.py",
     ])
       assert.ok(files.has(needed), needed);
     // Relative links of README.md and docs/ must resolve inside the package (npm shows the README);
