@@ -39,10 +39,21 @@ const MAX_SERVERS = 4;
  */
 const PER_COMMAND_ENV = new Set(["BRZ_EMAIL", "EMAIL"]);
 
-/** A recipe command to serve: the recipe switched the server on. */
+/**
+ * Programs the server runs: brz (or its old name) by any path. A recipe that overrides a
+ * command with another program (a script, `sh`) runs it as it is, never as `<program>
+ * autosync-serve`.
+ */
+const BRZ_PROGRAM = /(^|\/)(brz|bzr)$/;
+
+/** A recipe command to serve: the recipe switched the server on, and the program is brz. */
 export function servedByBrzServer(argv: readonly string[], options: CommandOptions): boolean {
   // Windows has no fork.
-  return options.env?.[BRZ_SERVER_ENV] === "on" && argv.length > 0 && process.platform !== "win32";
+  return (
+    options.env?.[BRZ_SERVER_ENV] === "on" &&
+    BRZ_PROGRAM.test(argv[0] ?? "") &&
+    process.platform !== "win32"
+  );
 }
 
 type Direct = (argv: readonly string[], options: CommandOptions) => Promise<CommandResult>;

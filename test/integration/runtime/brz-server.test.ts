@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { symlink, writeFile } from "node:fs/promises";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadRecipe } from "../../../src/recipes/load-recipe.js";
 import { BRZ_SERVER_ENV } from "../../../src/runtime/brz-server.js";
@@ -287,7 +287,9 @@ describe("brz commands through the brz server (real brz)", { concurrency: 1 }, (
 
   test("without a server that can start, brz runs as before, for good", async () => {
     // A brz whose plugin is disabled has no autosync-serve command.
-    const program = join(temp.dir, "brz-without-plugin");
+    // Named brz (by another path), or it would not be sent to a server at all.
+    await mkdir(join(temp.dir, "without-plugin"));
+    const program = join(temp.dir, "without-plugin", "brz");
     await symlink(execFileSync("which", ["brz"], { encoding: "utf8" }).trim(), program);
     const disabled = { ...env, BRZ_DISABLE_PLUGINS: "autosync_server" };
     const before = servers();
@@ -306,6 +308,19 @@ describe("brz commands through the brz server (real brz)", { concurrency: 1 }, (
       seen(await runCommand(missing, { cwd: one, env })),
     );
   });
+});
+
+test("a program other than brz in the recipe runs as it is, never as a server", async () => {
+  // A user's script in place of a recipe command: it logs every argv it is started with.
+  const tool = join(temp.dir, "my-tool");
+  const log = join(temp.dir, "my-tool.log");
+  await writeFile(tool, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nprintf 'ran %s' "$1"\n`, {
+    mode: 0o755,
+  });
+  const got = await served([tool, "status"], one);
+  assert.equal(got.stdout, "ran status");
+  assert.equal(got.failed, false);
+  assert.equal(readFileSync(log, "utf8"), "status\n", "started once, with its own argv only");
 });
 
 describe("the brz server process (recipes/brz-server)", () => {
