@@ -26,11 +26,17 @@ export interface MailToMerge {
 export interface MailboxDecision {
   /** Another clone merges: this pull merges nothing. */
   deferTo?: string;
+  /**
+   * Main already holds this clone's head (a merger merged its mailbox): no merge is needed,
+   * the pull is a fast-forward.
+   */
+  headInMain?: true;
   /** This clone merges: these after main, in this order. */
   mergeAlso: MailToMerge[];
 }
 
 const SERIAL: MailboxDecision = { mergeAlso: [] };
+const IN_MAIN: MailboxDecision = { mergeAlso: [], headInMain: true };
 
 /**
  * The git operations' side of the mailboxes (git-mailbox.ts): the name the push sends, how the
@@ -98,7 +104,7 @@ export class MailboxDesk {
     const own = await this.name();
     if (own === undefined || head === undefined || !this.git.has("mailboxes")) return SERIAL;
     const ahead = await this.git.ok("countCommits", { from: mainRef, to: head });
-    if ((Number.parseInt(ahead.stdout.trim(), 10) || 0) === 0) return SERIAL;
+    if ((Number.parseInt(ahead.stdout.trim(), 10) || 0) === 0) return IN_MAIN;
     const { candidates, merger, heads } = await electMerger(this.git, remote, mainRef, own);
     if (merger !== own && !request.takeOver) {
       // A head committed after this clone's last push is not in its mailbox yet. Merging main

@@ -528,7 +528,9 @@ class GitOperations implements RepoOperations {
       `${remote}/${remoteBranch}`,
       made,
       headBefore,
-      likelyFastForward,
+      // After a deferral the merger's main holds our head: a fast-forward as well, which every
+      // deferring clone pulls at once (fleet bench, 16 machines: 15 such pulls share two cores).
+      likelyFastForward || election.headInMain === true,
       request.treeClean === true && fromOrigin === undefined,
     );
     // The elected merger: every other mailbox main lacks (see mergeMailboxes).

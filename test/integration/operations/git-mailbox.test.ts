@@ -168,6 +168,39 @@ test("the lowest mailbox merges main and every other mailbox; the others defer, 
   await assertAllKept(c);
 });
 
+test("after the merger's push a deferring clone with a clean tree fast-forwards without a status", async (t) => {
+  const c = await contention(t);
+  const { alpha, beta, gamma, delta } = c.clones;
+  assertDeferred(await pull(beta), c.mailboxes.alpha);
+  await mergeAll(alpha);
+  await expectOutcome(alpha.ops, { kind: "push" }, "pushed");
+  // beta's head is in main now, but not where its remote-tracking ref was: a fast-forward all
+  // the same, which a clean tree takes without looking at the tree (git refuses, touching
+  // nothing, to overwrite a change).
+  const ran: string[] = [];
+  const recorded = createOperations({
+    root: beta.dir,
+    recipe: c.world.recipe,
+    host: "beta",
+    runner: {
+      run: (argv, options) => {
+        ran.push(argv.slice(1, 3).join(" "));
+        return c.world.runner.run(argv, options);
+      },
+    },
+  });
+  const result = await recorded.run({ ...pullRequest("beta"), treeClean: true });
+  assert.ok(result.kind === "pull" && result.outcome === "updated", JSON.stringify(result));
+  assert.equal(result.needsPush, false);
+  assert.deepEqual(result.conflicts, []);
+  assert.ok(ran.includes("merge --ff-only"), ran.join(" | "));
+  assert.ok(!ran.some((command) => command.startsWith("status")), ran.join(" | "));
+  assert.ok(!ran.some((command) => command.startsWith("ls-files")), ran.join(" | "));
+  await fastForwards(gamma);
+  await fastForwards(delta);
+  await assertAllKept(c);
+});
+
 test("a clone that committed after its mailbox went out mails the new head, then defers", async (t) => {
   const c = await contention(t);
   const { alpha, beta, gamma, delta } = c.clones;
