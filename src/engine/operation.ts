@@ -122,8 +122,8 @@ export type OperationResult =
        */
       mainMoved?: true;
       /**
-       * git mailboxes: this clone was the elected merger and merged other clones' mailboxes,
-       * whose owners now wait for its push (see pushRejected: the merger does not back off).
+       * git mailboxes: this clone was elected to merge other clones' mailboxes, whose owners
+       * now wait for its push (see pushRejected: the merger does not back off).
        */
       mergedMailboxes?: true;
       /** This repository's pushes carry a mailbox (git): see EngineState.mailboxPushes. */

@@ -246,6 +246,8 @@ export const pulled = (
   extra: Partial<{
     conflicts: ConflictCopy[];
     needsPush: boolean;
+    mergedMailboxes: true;
+    mailboxPushes: true;
   }> = {},
 ): OperationResult => ({
   kind: "pull",
@@ -254,6 +256,8 @@ export const pulled = (
   changedPaths,
   conflicts: extra.conflicts ?? [],
   needsPush: extra.needsPush ?? false,
+  ...(extra.mergedMailboxes ? { mergedMailboxes: true } : {}),
+  ...(extra.mailboxPushes ? { mailboxPushes: true } : {}),
 });
 
 export const added = (path: string, sizeBytes = 10): StatusEntry => ({

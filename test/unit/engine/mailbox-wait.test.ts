@@ -163,8 +163,7 @@ describe("waiting for the elected merger (git mailboxes)", () => {
     sim.finish(committed("c1", [modified("a.md")]));
     sim.finish(rejected());
     sim.advance(BACKOFF_CAP_MS);
-    const merged = { ...pulled("m1", ["b.md"], { needsPush: true }), mergedMailboxes: true };
-    sim.finish(merged as OperationResult);
+    sim.finish(pulled("m1", ["b.md"], { needsPush: true, mergedMailboxes: true }));
     assert.equal(sim.current()?.kind, "push", "the merge goes out at once");
     // Main moved while it merged: no backoff, the clones that mailed their heads wait for it.
     sim.finish(rejected());

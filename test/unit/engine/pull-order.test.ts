@@ -1,6 +1,5 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { OperationResult } from "../../../src/engine/operation.js";
 import {
   EngineSimulator,
   committed,
@@ -21,6 +20,16 @@ function startedClean(): EngineSimulator {
   sim.finish(pulled("h0"));
   sim.finish(pushed("h0"));
   assert.equal(sim.current(), undefined);
+  return sim;
+}
+
+/** Commit after 100 ms, push at once, no interval pull: started, the startup pull running. */
+function startedUpToPull(): EngineSimulator {
+  const sim = new EngineSimulator(
+    testConfig({ timers: { commitDelayMs: 100, pushDelayMs: 0, pullIntervalMs: 0 } }),
+  );
+  sim.send({ type: "started" });
+  sim.finish(statusOk([])); // startup: whole-tree status, nothing local
   return sim;
 }
 
@@ -66,11 +75,7 @@ describe("pull order and the look before a pull", () => {
   });
 
   test("with git mailboxes the push goes before an announced pull: rejected, it still mails the head", () => {
-    const sim = new EngineSimulator(
-      testConfig({ timers: { commitDelayMs: 100, pushDelayMs: 0, pullIntervalMs: 0 } }),
-    );
-    sim.send({ type: "started" });
-    sim.finish(statusOk([]));
+    const sim = startedUpToPull();
     sim.finish(pulled("h0"));
     sim.finish({ kind: "push", outcome: "up-to-date", head: "h0", mailbox: true });
     assert.equal(sim.state.mailboxPushes, true, "learned from the push result");
@@ -93,12 +98,8 @@ describe("pull order and the look before a pull", () => {
   });
 
   test("the startup pull tells of the mailboxes: the first push already goes before an announced pull", () => {
-    const sim = new EngineSimulator(
-      testConfig({ timers: { commitDelayMs: 100, pushDelayMs: 0, pullIntervalMs: 0 } }),
-    );
-    sim.send({ type: "started" });
-    sim.finish(statusOk([]));
-    sim.finish({ ...pulled("h0"), mailboxPushes: true } as OperationResult);
+    const sim = startedUpToPull();
+    sim.finish(pulled("h0", [], { mailboxPushes: true }));
     assert.equal(sim.state.mailboxPushes, true, "learned before any push");
     // The startup push: nothing new, so nothing mailed either.
     sim.finish({ kind: "push", outcome: "up-to-date", head: "h0" });
